@@ -1,0 +1,157 @@
+/* daemon.c — vigild start-up, signal loop and shutdown. */
+#include "backend/daemon.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "shared/alloc.h"
+#include "shared/log.h"
+
+#define COMP "vigild"
+
+static int mkdir_p(const char *path, mode_t mode) {
+  char *p = vg_xstrdup(path);
+  int r = 0;
+  for (char *s = p + 1; *s && !r; s++) {
+    if (*s != '/') continue;
+    *s = '\0';
+    if (mkdir(p, mode) < 0 && errno != EEXIST) r = -1;
+    *s = '/';
+  }
+  if (!r && mkdir(p, mode) < 0 && errno != EEXIST) r = -1;
+  struct stat st;
+  if (!r && (stat(p, &st) < 0 || !S_ISDIR(st.st_mode))) r = -1;
+  free(p);
+  return r;
+}
+
+static int apply_logging(const struct vigild_config *cfg) {
+  enum vg_log_level lvl = VG_LOG_INFO;
+  vg_log_level_parse(cfg->log_level, &lvl); /* the table's enum check already ran */
+  vg_log_set_level(lvl);
+  if (vg_log_open(cfg->log_file[0] ? cfg->log_file : NULL)) {
+    fprintf(stderr, "vigild: cannot open log file %s: %s\n", cfg->log_file, strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
+static int load_config(const struct daemon_opts *o, struct vigild_config *cfg) {
+  struct vg_err err;
+  vg_err_clear(&err);
+  memset(cfg, 0, sizeof(*cfg));
+  if (vigild_config_load(cfg, o->config_path, o->sets, o->nsets, &err) == 0) return 0;
+  char msg[512];
+  vg_err_str(&err, msg, sizeof(msg));
+  vg_error(COMP, "configuration: %s", msg);
+  vigild_config_cleanup(cfg);
+  return -1;
+}
+
+/* Exclusive lock on the data dir: two daemons must never share one store. */
+static int lock_data_dir(const char *dir) {
+  char *path = vg_xasprintf("%s/vigild.lock", dir);
+  int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  free(path);
+  if (fd < 0) return -1;
+  if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+    close(fd);
+    return -2;
+  }
+  return fd;
+}
+
+static int write_pid_file(const char *path) {
+  char *tmp = vg_xasprintf("%s.tmp", path);
+  FILE *f = fopen(tmp, "w");
+  int r = -1;
+  if (f) {
+    fprintf(f, "%ld\n", (long)getpid());
+    r = fclose(f) == 0 ? rename(tmp, path) : -1;
+  }
+  free(tmp);
+  return r;
+}
+
+static void reload(const struct daemon_opts *o, struct vigild_config *cfg) {
+  struct vigild_config next;
+  if (load_config(o, &next)) {
+    vg_warn(COMP, "SIGHUP: configuration rejected, keeping the running one");
+    return;
+  }
+  if (strcmp(next.sensor_listen, cfg->sensor_listen) || strcmp(next.api_listen, cfg->api_listen) ||
+      strcmp(next.data_dir, cfg->data_dir))
+    vg_warn(COMP, "SIGHUP: listeners and data_dir change only on restart");
+  if (apply_logging(&next) == 0) {
+    vigild_config_cleanup(cfg);
+    *cfg = next;
+    vg_info(COMP, "SIGHUP: configuration reloaded (log level %s)", cfg->log_level);
+  } else {
+    vigild_config_cleanup(&next);
+    apply_logging(cfg);
+  }
+}
+
+int daemon_run(const struct daemon_opts *o) {
+  struct vigild_config cfg;
+  if (load_config(o, &cfg)) return 1;
+  if (apply_logging(&cfg)) goto fail_cfg;
+  if (mkdir_p(cfg.data_dir, 0700)) {
+    vg_error(COMP, "data dir %s: %s", cfg.data_dir, strerror(errno));
+    goto fail_cfg;
+  }
+  int lock = lock_data_dir(cfg.data_dir);
+  if (lock < 0) {
+    vg_error(COMP, "data dir %s: %s", cfg.data_dir,
+             lock == -2 ? "in use by another vigild" : strerror(errno));
+    goto fail_cfg;
+  }
+
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &set, NULL); /* before any thread starts */
+  signal(SIGPIPE, SIG_IGN);
+
+  char *pid_path = vg_xasprintf("%s/vigild.pid", cfg.data_dir);
+  if (write_pid_file(pid_path)) {
+    vg_error(COMP, "pid file %s: %s", pid_path, strerror(errno));
+    free(pid_path);
+    close(lock);
+    goto fail_cfg;
+  }
+  vg_info(COMP, "ready: data dir %s, sensor gateway %s, API %s (pid %ld)", cfg.data_dir,
+          cfg.sensor_listen, cfg.api_listen, (long)getpid());
+
+  for (;;) {
+    int sig = 0;
+    if (sigwait(&set, &sig) != 0) continue;
+    if (sig == SIGHUP) {
+      reload(o, &cfg);
+      continue;
+    }
+    vg_info(COMP, "signal %d: shutting down", sig);
+    break;
+  }
+  unlink(pid_path);
+  free(pid_path);
+  close(lock);
+  vg_info(COMP, "stopped");
+  vigild_config_cleanup(&cfg);
+  vg_log_close();
+  return 0;
+
+fail_cfg:
+  vigild_config_cleanup(&cfg);
+  return 1;
+}
