@@ -22,13 +22,14 @@ static void usage(FILE *out) {
           "      --log-level LEVEL    error|warn|info|debug|trace (log.level)\n"
           "  -s, --set KEY=VALUE      set any configuration key\n"
           "      --help-config        list every configuration key and exit\n"
+          "      --help-config-markdown  the same as a markdown table (docs/operations.md)\n"
           "  -h, --help               show this help and exit\n"
           "  -V, --version            show the version and exit\n"
           "\n"
           "Signals: SIGTERM/SIGINT stop cleanly, SIGHUP reloads the configuration.\n");
 }
 
-enum { OPT_SENSOR = 256, OPT_API, OPT_LOGFILE, OPT_LOGLEVEL, OPT_HELPCFG };
+enum { OPT_SENSOR = 256, OPT_API, OPT_LOGFILE, OPT_LOGLEVEL, OPT_HELPCFG, OPT_HELPCFG_MD };
 
 int main(int argc, char **argv) {
   static const struct option opts[] = {
@@ -40,6 +41,7 @@ int main(int argc, char **argv) {
       {"log-level", required_argument, NULL, OPT_LOGLEVEL},
       {"set", required_argument, NULL, 's'},
       {"help-config", no_argument, NULL, OPT_HELPCFG},
+      {"help-config-markdown", no_argument, NULL, OPT_HELPCFG_MD},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},
       {NULL, 0, NULL, 0}};
@@ -57,6 +59,7 @@ int main(int argc, char **argv) {
       case OPT_LOGLEVEL: key = "log.level"; break;
       case 's': d.sets[d.nsets++] = vg_xstrdup(optarg); break;
       case OPT_HELPCFG: vg_config_help(vigild_config_table, stdout); goto out;
+      case OPT_HELPCFG_MD: vg_config_markdown(vigild_config_table, stdout); goto out;
       case 'h': usage(stdout); goto out;
       case 'V': vg_version_print(stdout, "vigild"); goto out;
       default: usage(stderr); rc = 2; goto out;

@@ -9,25 +9,30 @@
 
 #define OFF(f) offsetof(struct vigild_config, f)
 
+static const char *const log_levels[] = {"error", "warn", "info", "debug", "trace", NULL};
+
 const struct vg_config_opt vigild_config_table[] = {
-    {"data_dir", VG_CFG_STRING, "./vigil-data", 0, 0,
-     "Directory for RocksDB, the CA and certificates, credentials.yaml and the installation key.",
-     OFF(data_dir), NULL},
-    {"sensor.listen", VG_CFG_STRING, "0.0.0.0:7443", 0, 0,
-     "host:port of the sensor gateway (WebSocket over mutual TLS).", OFF(sensor_listen), NULL},
-    {"api.listen", VG_CFG_STRING, "127.0.0.1:7444", 0, 0,
-     "host:port of the client API (WebSocket over TLS).", OFF(api_listen), NULL},
-    {"tls.server_names", VG_CFG_STRLIST, "", 0, 0,
-     "Extra names (DNS or IP) for the server certificate, besides localhost, 127.0.0.1 and the "
-     "host name.",
-     OFF(server_names), NULL},
-    {"log.file", VG_CFG_STRING, "", 0, 0, "Log file; empty logs to stderr. Reopened on SIGHUP.",
-     OFF(log_file), NULL},
-    {"log.level", VG_CFG_ENUM, "info", 0, 0, "Least severe level written.", OFF(log_level),
-     "error|warn|info|debug|trace"},
-    {"storage.retention", VG_CFG_DURATION, "365d", 86400, 3650LL * 86400,
-     "How long telemetry is kept (1 day to 10 years).", OFF(retention), NULL},
-    {NULL, 0, NULL, 0, 0, NULL, 0, NULL},
+    {.key = "data_dir", .type = VG_CONFIG_STRING, .def = "./vigil-data", .min = 1, .max = 4096,
+     .help = "Directory for RocksDB, the CA and certificates, credentials.yaml and the "
+             "installation key.",
+     .offset = OFF(data_dir)},
+    {.key = "sensor.listen", .type = VG_CONFIG_STRING, .def = "0.0.0.0:7443",
+     .help = "host:port of the sensor gateway (WebSocket over mutual TLS).",
+     .offset = OFF(sensor_listen)},
+    {.key = "api.listen", .type = VG_CONFIG_STRING, .def = "127.0.0.1:7444",
+     .help = "host:port of the client API (WebSocket over TLS).", .offset = OFF(api_listen)},
+    {.key = "tls.server_names", .type = VG_CONFIG_LIST, .def = "", .min = 0, .max = 64,
+     .help = "Extra names (DNS or IP) for the server certificate, besides localhost, 127.0.0.1 "
+             "and the host name.",
+     .offset = OFF(server_names)},
+    {.key = "log.file", .type = VG_CONFIG_STRING, .def = "",
+     .help = "Log file; empty logs to stderr. Reopened on SIGHUP.", .offset = OFF(log_file)},
+    {.key = "log.level", .type = VG_CONFIG_ENUM, .def = "info", .values = log_levels,
+     .help = "Least severe level written.", .offset = OFF(log_level)},
+    {.key = "storage.retention", .type = VG_CONFIG_DURATION, .def = "365d", .min = 86400,
+     .max = 3650LL * 86400, .help = "How long telemetry is kept (1 day to 10 years).",
+     .offset = OFF(retention)},
+    {0},
 };
 
 int vigild_config_split_listen(const char *s, char *host, size_t hostlen, int *port) {
@@ -59,15 +64,9 @@ static int check_listen(const char *key, const char *v, struct vg_err *err) {
 
 int vigild_config_load(struct vigild_config *cfg, const char *path, char *const *sets, int n,
                        struct vg_err *err) {
-  int r = vg_config_defaults(vigild_config_table, cfg, err);
-  if (!r && path) r = vg_config_load_file(vigild_config_table, cfg, path, err);
-  for (int i = 0; !r && i < n; i++) {
-    const char *eq = strchr(sets[i], '=');
-    if (!eq) return vg_err_fail(err, VG_EINVAL, "--set %s: expected key=value", sets[i]);
-    char *key = vg_xstrndup(sets[i], (size_t)(eq - sets[i]));
-    r = vg_config_set(vigild_config_table, cfg, key, eq + 1, err);
-    free(key);
-  }
+  int r = path ? vg_config_load_file(vigild_config_table, cfg, path, err)
+               : vg_config_defaults(vigild_config_table, cfg, err);
+  for (int i = 0; !r && i < n; i++) r = vg_config_set_arg(vigild_config_table, cfg, sets[i], err);
   if (!r) r = check_listen("sensor.listen", cfg->sensor_listen, err);
   if (!r) r = check_listen("api.listen", cfg->api_listen, err);
   if (!r && !cfg->data_dir[0]) r = vg_err_fail(err, VG_EINVAL, "data_dir must not be empty");

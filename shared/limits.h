@@ -20,6 +20,7 @@
 #define VG_LIMIT_PATH_BYTES         1024        /* a path expression */
 #define VG_LIMIT_PATH_SEGMENTS      32          /* segments in a path expression */
 #define VG_LIMIT_PATH_MATCHES       4096        /* values one selection may return */
+#define VG_LIMIT_PATH_DEPTH         64          /* levels a selection descends below the root */
 
 /* YAML (config, rules, keymaps, themes). */
 #define VG_LIMIT_YAML_BYTES         (4u << 20)  /* one YAML document/file */
