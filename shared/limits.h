@@ -15,6 +15,11 @@
 #define VG_LIMIT_HOSTNAME_BYTES     255
 #define VG_LIMIT_TAGS               64          /* tags on one sensor */
 #define VG_LIMIT_TAG_BYTES          64          /* one tag */
+#define VG_LIMIT_IP_BYTES           45          /* routing/int_ip, ext_ip as text (INET6_ADDRSTRLEN - 1) */
+#define VG_LIMIT_INVESTIGATION_ID_BYTES 128     /* routing/investigation_id */
+/* A batch is a JSON array of events: it may nest VG_LIMIT_JSON_DEPTH + 1 deep,
+ * be VG_LIMIT_MSG_BYTES long, hold VG_LIMIT_BATCH_EVENTS events, and each
+ * element must itself fit VG_LIMIT_EVENT_BYTES. docs/events.md has the rest. */
 
 /* Path selector (event/?/USER_NAME). */
 #define VG_LIMIT_PATH_BYTES         1024        /* a path expression */

@@ -1,0 +1,120 @@
+/* atom.c — random atoms and UUIDs, hex text <-> 16-byte binary. */
+#include "shared/atom.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "shared/err.h"
+
+static const char atom_hex[] = "0123456789abcdef";
+
+void vg_atom_random(uint8_t out[VG_ATOM_BYTES]) {
+  size_t got = 0;
+  while (got < VG_ATOM_BYTES) {
+    ssize_t n = getrandom(out + got, VG_ATOM_BYTES - got, 0);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fprintf(stderr, "vigil: getrandom failed: %s\n", strerror(errno));
+      abort();
+    }
+    got += (size_t)n;
+  }
+}
+
+void vg_atom_format(const uint8_t a[VG_ATOM_BYTES], char out[VG_ATOM_HEX_LEN + 1]) {
+  for (size_t i = 0; i < VG_ATOM_BYTES; i++) {
+    out[2 * i] = atom_hex[a[i] >> 4];
+    out[2 * i + 1] = atom_hex[a[i] & 0xf];
+  }
+  out[VG_ATOM_HEX_LEN] = '\0';
+}
+
+void vg_atom_new(char out[VG_ATOM_HEX_LEN + 1]) {
+  uint8_t a[VG_ATOM_BYTES];
+  vg_atom_random(a);
+  vg_atom_format(a, out);
+}
+
+/* 0..15, or -1 if c is not a hex digit (upper case allowed when !lower_only). */
+static int atom_nibble(char c, bool lower_only) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (!lower_only && c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+/* Decode 2*n hex digits from s into out (may be NULL); false on a non-hex. */
+static bool atom_hex_run(const char *s, size_t n, bool lower_only, uint8_t *out) {
+  for (size_t i = 0; i < n; i++) {
+    int hi = atom_nibble(s[2 * i], lower_only), lo;
+    if (hi < 0 || (lo = atom_nibble(s[2 * i + 1], lower_only)) < 0) return false;
+    if (out) out[i] = (uint8_t)(hi << 4 | lo);
+  }
+  return true;
+}
+
+int vg_atom_parse(const char *s, uint8_t out[VG_ATOM_BYTES]) {
+  uint8_t tmp[VG_ATOM_BYTES];
+  if (!s || strnlen(s, VG_ATOM_HEX_LEN + 1) != VG_ATOM_HEX_LEN) return -VG_EINVAL;
+  if (!atom_hex_run(s, VG_ATOM_BYTES, false, tmp)) return -VG_EINVAL;
+  memcpy(out, tmp, VG_ATOM_BYTES);
+  return 0;
+}
+
+bool vg_atom_valid(const char *s) {
+  return s && strnlen(s, VG_ATOM_HEX_LEN + 1) == VG_ATOM_HEX_LEN &&
+         atom_hex_run(s, VG_ATOM_BYTES, true, NULL);
+}
+
+bool vg_atom_is_zero(const uint8_t a[VG_ATOM_BYTES]) {
+  for (size_t i = 0; i < VG_ATOM_BYTES; i++)
+    if (a[i]) return false;
+  return true;
+}
+
+/* Byte counts of the five UUID groups. */
+static const size_t uuid_groups[5] = {4, 2, 2, 2, 6};
+
+void vg_atom_uuid_format(const uint8_t u[VG_ATOM_BYTES], char out[VG_UUID_STR_LEN + 1]) {
+  size_t o = 0, b = 0;
+  for (size_t g = 0; g < 5; g++) {
+    if (g) out[o++] = '-';
+    for (size_t i = 0; i < uuid_groups[g]; i++, b++) {
+      out[o++] = atom_hex[u[b] >> 4];
+      out[o++] = atom_hex[u[b] & 0xf];
+    }
+  }
+  out[o] = '\0';
+}
+
+void vg_atom_uuid_new(char out[VG_UUID_STR_LEN + 1]) {
+  uint8_t u[VG_ATOM_BYTES];
+  vg_atom_random(u);
+  u[6] = (uint8_t)((u[6] & 0x0f) | 0x40); /* version 4 */
+  u[8] = (uint8_t)((u[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+  vg_atom_uuid_format(u, out);
+}
+
+static bool uuid_scan(const char *s, bool lower_only, uint8_t *out) {
+  if (!s || strnlen(s, VG_UUID_STR_LEN + 1) != VG_UUID_STR_LEN) return false;
+  size_t o = 0, b = 0;
+  for (size_t g = 0; g < 5; g++) {
+    if (g && s[o++] != '-') return false;
+    if (!atom_hex_run(s + o, uuid_groups[g], lower_only, out ? out + b : NULL)) return false;
+    o += 2 * uuid_groups[g];
+    b += uuid_groups[g];
+  }
+  return true;
+}
+
+int vg_atom_uuid_parse(const char *s, uint8_t out[VG_ATOM_BYTES]) {
+  uint8_t tmp[VG_ATOM_BYTES];
+  if (!uuid_scan(s, false, tmp)) return -VG_EINVAL;
+  memcpy(out, tmp, VG_ATOM_BYTES);
+  return 0;
+}
+
+bool vg_atom_uuid_valid(const char *s) { return uuid_scan(s, true, NULL); }
