@@ -7,15 +7,18 @@
 #define VIGILD_API_H
 
 #include <jansson.h>
+#include <libwebsockets.h> /* struct lws_protocols, for the array below */
 #include <stdint.h>
 
 struct vigild;
-struct lws_protocols;
 struct vg_routing;
 struct api;
 
 extern const struct lws_protocols api_protocols[];
 
+/* Create the API state; vd->store, reg, gw, tasks and server are read at
+ * call time (they may be set after this). api_free after server_free (the
+ * lws context's teardown closes sessions through the callback). */
 struct api *api_create(struct vigild *vd);
 void api_free(struct api *a);
 

@@ -2,7 +2,9 @@
 #   vigil_fuzz_target(event_codec)  -> tests/fuzz/fuzz_event_codec.c,
 #     seed corpus tests/fuzz/corpus/event_codec/, ctest "fuzz_event_codec"
 #     (label fuzz) running VIGIL_FUZZ_SECONDS.
-# Each target links every shared/ source, compiled with
+#   vigil_fuzz_target(api_request SOURCES backend/api_request.c)
+#     -> also compiles the listed sources (relative to the source root).
+# Each target links every shared/ source (plus its SOURCES), compiled with
 # -fsanitize=fuzzer,address,undefined.
 find_program(VIGIL_CLANG NAMES clang clang-14)
 if(VIGIL_FUZZ AND NOT VIGIL_CLANG)
@@ -13,7 +15,9 @@ function(vigil_fuzz_target name)
   if(NOT VIGIL_FUZZ OR NOT VIGIL_CLANG)
     return()
   endif()
-  set(src ${PROJECT_SOURCE_DIR}/tests/fuzz/fuzz_${name}.c)
+  cmake_parse_arguments(F "" "" "SOURCES" ${ARGN})
+  list(TRANSFORM F_SOURCES PREPEND ${PROJECT_SOURCE_DIR}/)
+  set(src ${PROJECT_SOURCE_DIR}/tests/fuzz/fuzz_${name}.c ${F_SOURCES})
   set(bin ${CMAKE_CURRENT_BINARY_DIR}/fuzz_${name})
   set(flags -std=c11 -g -O1 -D_GNU_SOURCE -DVIGIL_VERSION="${PROJECT_VERSION}"
             -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined

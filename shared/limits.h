@@ -21,6 +21,22 @@
  * be VG_LIMIT_MSG_BYTES long, hold VG_LIMIT_BATCH_EVENTS events, and each
  * element must itself fit VG_LIMIT_EVENT_BYTES. docs/events.md has the rest. */
 
+/* Client API (backend/api*.c, docs/api.md). An outbox is "full" for pushes
+ * at VG_LIMIT_API_OUTBOX_MSGS messages or VG_LIMIT_API_OUTBOX_BYTES bytes (the
+ * subscription is cancelled); responses may use twice that before the session
+ * is closed for not reading. */
+#define VG_LIMIT_API_MSG_BYTES      (1u << 20)  /* one request message (reassembled) */
+#define VG_LIMIT_API_METHOD_BYTES   64          /* a method name */
+#define VG_LIMIT_API_SESSIONS       1024        /* concurrent API sessions */
+#define VG_LIMIT_API_OUTBOX_MSGS    1024        /* messages queued to one session */
+#define VG_LIMIT_API_OUTBOX_BYTES   (16u << 20) /* bytes queued to one session */
+#define VG_LIMIT_API_SUBS           64          /* open subscriptions (streams + tasks) per session */
+#define VG_LIMIT_API_FILTER_ITEMS   256         /* sids / event types / tags in one filter */
+#define VG_LIMIT_API_PAGE           1000        /* items one list call may return */
+#define VG_LIMIT_API_AUTH_FAILURES  3           /* failed session.auth before the session is closed */
+#define VG_LIMIT_API_NAME_BYTES     128         /* a key's or installation key's name */
+#define VG_LIMIT_API_COMMAND_BYTES  4096        /* a task command line */
+
 /* Path selector (event/?/USER_NAME). */
 #define VG_LIMIT_PATH_BYTES         1024        /* a path expression */
 #define VG_LIMIT_PATH_SEGMENTS      32          /* segments in a path expression */

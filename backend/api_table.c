@@ -1,0 +1,48 @@
+/* api_table.c — THE table of client API methods (docs/api.md).
+ * Adding a method: a handler in backend/api_<area>.c, its params spec, one
+ * row here, a section in docs/api.md. Rows are grouped by minimum role so
+ * who may do what reads off the table:
+ *   viewer   reads the organisation's sensors and their settings
+ *   analyst  also tasks, tags, isolates, changes telemetry, streams
+ *   admin    also deletes sensors, manages API keys and installation keys,
+ *            reads the audit trail
+ * API_AUDIT marks state-changing methods: every call to them, allowed or
+ * not, is appended to the audit stream. */
+#include <string.h>
+
+#include "backend/api_int.h"
+
+const struct api_method api_methods[] = {
+  /* name                        min role      handler                          flags       params */
+  {"session.auth",               AUTH_NONE,    api_session_auth,                API_NOAUTH, api_session_auth_params},
+
+  {"org.info",                   AUTH_VIEWER,  api_org_info,                    0,          NULL},
+  {"sensors.list",               AUTH_VIEWER,  api_sensors_list,                0,          api_sensors_list_params},
+  {"sensors.get",                AUTH_VIEWER,  api_sensors_get,                 0,          api_sid_params},
+  {"sensors.events.get",         AUTH_VIEWER,  api_sensors_events_get,          0,          api_sid_params},
+
+  {"sensors.tags.add",           AUTH_ANALYST, api_sensors_tags_add,            API_AUDIT,  api_sensors_tags_add_params},
+  {"sensors.tags.remove",        AUTH_ANALYST, api_sensors_tags_remove,         API_AUDIT,  api_sensors_tags_remove_params},
+  {"sensors.events.set",         AUTH_ANALYST, api_sensors_events_set,          API_AUDIT,  api_sensors_events_set_params},
+  {"sensors.isolation.set",      AUTH_ANALYST, api_sensors_isolation_set,       API_AUDIT,  api_sensors_isolation_set_params},
+  {"task.send",                  AUTH_ANALYST, api_task_send,                   API_AUDIT,  api_task_send_params},
+  {"stream.subscribe",           AUTH_ANALYST, api_stream_subscribe,            0,          api_stream_subscribe_params},
+  {"stream.unsubscribe",         AUTH_ANALYST, api_stream_unsubscribe,          0,          api_stream_unsubscribe_params},
+
+  {"sensors.delete",             AUTH_ADMIN,   api_sensors_delete,              API_AUDIT,  api_sid_params},
+  {"keys.list",                  AUTH_ADMIN,   api_keys_list,                   0,          NULL},
+  {"keys.create",                AUTH_ADMIN,   api_keys_create,                 API_AUDIT,  api_keys_create_params},
+  {"keys.revoke",                AUTH_ADMIN,   api_keys_revoke,                 API_AUDIT,  api_keys_revoke_params},
+  {"installation_keys.list",     AUTH_ADMIN,   api_installation_keys_list,      0,          NULL},
+  {"installation_keys.create",   AUTH_ADMIN,   api_installation_keys_create,    API_AUDIT,  api_installation_keys_create_params},
+  {"installation_keys.revoke",   AUTH_ADMIN,   api_installation_keys_revoke,    API_AUDIT,  api_installation_keys_revoke_params},
+  {"audit.list",                 AUTH_ADMIN,   api_audit_list,                  0,          api_audit_list_params},
+
+  {NULL, AUTH_NONE, NULL, 0, NULL},
+};
+
+const struct api_method *api_method_find(const char *name) {
+  for (const struct api_method *m = api_methods; name && m->name; m++)
+    if (strcmp(m->name, name) == 0) return m;
+  return NULL;
+}
