@@ -10,6 +10,7 @@
 #define VG_LIMIT_EVENT_BYTES        (1u << 20)  /* one encoded event */
 #define VG_LIMIT_STRING_BYTES       (256u << 10) /* one string value inside an event */
 #define VG_LIMIT_MSG_BYTES          (8u << 20)  /* one websocket message (a batch) */
+#define VG_LIMIT_PROTO_CTRL_BYTES   (64u << 10) /* one non-batch protocol message (hello, enroll…) */
 #define VG_LIMIT_BATCH_EVENTS       2000        /* events in one sensor batch */
 #define VG_LIMIT_EVENT_TYPE_BYTES   64          /* an event type name */
 #define VG_LIMIT_HOSTNAME_BYTES     255
