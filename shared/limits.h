@@ -22,6 +22,16 @@
  * be VG_LIMIT_MSG_BYTES long, hold VG_LIMIT_BATCH_EVENTS events, and each
  * element must itself fit VG_LIMIT_EVENT_BYTES. docs/events.md has the rest. */
 
+/* vigild ingest: what a sensor batch may hold in flight before the gateway
+ * stops reading (back-pressure, never a drop). */
+#define VG_LIMIT_INGEST_QUEUE_BYTES   (64u << 20) /* batches queued for the ingest thread */
+#define VG_LIMIT_INGEST_QUEUE_BATCHES 4096
+#define VG_LIMIT_INGEST_GROUP_BYTES   (8u << 20)  /* one group commit reads at most this */
+#define VG_LIMIT_GATEWAY_OUTBOX       1024        /* messages waiting to be written to one sensor */
+#define VG_LIMIT_TASK_COMMAND_BYTES   4096        /* one sensor command line */
+#define VG_LIMIT_TASKS_PENDING        10000       /* tasks awaiting replies, all sensors */
+#define VG_LIMIT_HOOK_QUEUE_EVENTS    65536       /* stored events waiting for the hooks */
+
 /* Path selector (event/?/USER_NAME). */
 #define VG_LIMIT_PATH_BYTES         1024        /* a path expression */
 #define VG_LIMIT_PATH_SEGMENTS      32          /* segments in a path expression */
