@@ -48,6 +48,14 @@
 #define VG_LIMIT_CONFIG_KEY_BYTES   128
 #define VG_LIMIT_FILE_PATH_BYTES    4096
 
+/* WebSocket client (shared/ws_client.c). A queue is full when it holds
+ * VG_LIMIT_WS_QUEUE_MSGS messages or VG_LIMIT_WS_QUEUE_BYTES bytes (an empty
+ * queue always takes one message up to VG_LIMIT_MSG_BYTES). */
+#define VG_LIMIT_WS_QUEUE_MSGS      1024        /* default send/receive queue length */
+#define VG_LIMIT_WS_QUEUE_BYTES     (32u << 20) /* bytes queued in one direction */
+#define VG_LIMIT_WS_FRAGMENT_BYTES  (64u << 10) /* payload of one frame we send */
+#define VG_LIMIT_WS_REASON_BYTES    256         /* close reason / connect error text kept */
+
 /* Logging: one formatted line is truncated past this. */
 #define VG_LIMIT_LOG_LINE_BYTES     4096
 
