@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 struct vigild;
-struct lws_protocols;
+#include <libwebsockets.h>
 struct vg_routing;
 struct api;
 
