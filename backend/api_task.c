@@ -11,7 +11,7 @@
 
 const struct api_param api_task_send_params[] = {
   {"sid", API_P_UUID, true, 0, 0, 0},
-  {"command", API_P_STRING, true, 1, VG_LIMIT_API_COMMAND_BYTES, 0},
+  {"command", API_P_STRING, true, 1, VG_LIMIT_TASK_COMMAND_BYTES, 0},
   {"timeout", API_P_INT, false, 1, 3600, 0},
   {NULL, 0, false, 0, 0, 0},
 };

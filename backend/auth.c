@@ -79,8 +79,8 @@ int auth_key_check(struct store *st, const char *oid, const char *key, enum auth
   json_t *rec = get_json(st, STORE_META_API_KEY, o, h, sizeof(h));
   if (!rec) return vg_err_fail(err, VG_EAUTH, "invalid API key or organisation");
   *role = auth_role_parse(json_string_value(json_object_get(rec, "role")));
-  if (key_id)
-    snprintf(key_id, 17, "%s", json_string_value(json_object_get(rec, "key_id")) ?: "");
+  const char *kid = json_string_value(json_object_get(rec, "key_id"));
+  if (key_id) snprintf(key_id, 17, "%s", kid ? kid : "");
   json_decref(rec);
   return *role == AUTH_NONE ? vg_err_fail(err, VG_EAUTH, "key has no role") : 0;
 }

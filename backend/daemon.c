@@ -12,7 +12,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "backend/api.h"
+#include "backend/bootstrap.h"
+#include "backend/gateway.h"
+#include "backend/ingest.h"
+#include "backend/registry.h"
+#include "backend/server.h"
+#include "backend/store.h"
+#include "backend/tasks.h"
+#include "backend/vigild.h"
 #include "shared/alloc.h"
+#include "shared/event.h"
 #include "shared/log.h"
 
 #define COMP "vigild"
@@ -100,9 +110,78 @@ static void reload(const struct daemon_opts *o, struct vigild_config *cfg) {
   }
 }
 
+static void wake_server(void *ctx) {
+  struct vigild *vd = ctx;
+  server_wake(vd->server);
+}
+
+/* Everything between the data-dir lock and the signal loop. */
+static int services_start(struct vigild *vd, const struct vigild_config *cfg) {
+  struct vg_err err;
+  vg_err_clear(&err);
+  char msg[512];
+  if (bootstrap_open(vd, cfg, &err)) goto fail;
+  vd->gw = gateway_create(vd);
+  vd->api = api_create(vd);
+  vd->tasks = tasks_create(vd);
+  vd->ingest = ingest_create(vd, wake_server, vd);
+  ingest_add_hook(vd->ingest, tasks_on_event, vd->tasks);
+  ingest_add_hook(vd->ingest, api_on_event, vd->api);
+  struct server_opts so = {.sensor_listen = cfg->sensor_listen,
+                           .api_listen = cfg->api_listen,
+                           .cert = vd->cert_path,
+                           .key = vd->key_path,
+                           .ca = vd->ca_path,
+                           .sensor_protocols = gateway_protocols,
+                           .api_protocols = api_protocols,
+                           .user = vd};
+  vd->server = server_create(&so, &err);
+  if (!vd->server) goto fail;
+  if (ingest_start(vd->ingest) || server_start(vd->server)) {
+    vg_err_fail(&err, VG_EINTERNAL, "cannot start threads");
+    goto fail;
+  }
+  return 0;
+fail:
+  vg_error(COMP, "start-up: %s", vg_err_str(&err, msg, sizeof(msg)));
+  return -1;
+}
+
+/* Reverse order: stop reading sockets, finish queued writes and hooks, then
+ * free what they used. */
+static void services_stop(struct vigild *vd) {
+  server_free(vd->server);
+  vd->server = NULL;
+  ingest_free(vd->ingest);
+  vd->ingest = NULL;
+  tasks_free(vd->tasks);
+  vd->tasks = NULL;
+  api_free(vd->api);
+  vd->api = NULL;
+  gateway_free(vd->gw);
+  vd->gw = NULL;
+  bootstrap_cleanup(vd);
+}
+
+/* Once a second on the main thread: expiries and retention. */
+static void housekeeping(struct vigild *vd, int64_t *next_retention) {
+  int64_t now = vg_event_now_ms();
+  int n = registry_expire_tags(vd->reg, now);
+  if (n) vg_info(COMP, "%d tags expired", n);
+  tasks_expire(vd->tasks, now);
+  if (now >= *next_retention) {
+    int dropped = store_retention_run(vd->store, now, NULL);
+    if (dropped > 0) vg_info(COMP, "retention: %d day partitions dropped", dropped);
+    *next_retention = now + 3600 * 1000LL;
+  }
+}
+
 int daemon_run(const struct daemon_opts *o) {
   struct vigild_config cfg;
+  struct vigild vd;
+  memset(&vd, 0, sizeof(vd));
   if (load_config(o, &cfg)) return 1;
+  vd.cfg = &cfg;
   if (apply_logging(&cfg)) goto fail_cfg;
   if (mkdir_p(cfg.data_dir, 0700)) {
     vg_error(COMP, "data dir %s: %s", cfg.data_dir, strerror(errno));
@@ -123,19 +202,37 @@ int daemon_run(const struct daemon_opts *o) {
   pthread_sigmask(SIG_BLOCK, &set, NULL); /* before any thread starts */
   signal(SIGPIPE, SIG_IGN);
 
-  char *pid_path = vg_xasprintf("%s/vigild.pid", cfg.data_dir);
-  if (write_pid_file(pid_path)) {
-    vg_error(COMP, "pid file %s: %s", pid_path, strerror(errno));
-    free(pid_path);
+  if (o->create_org) {
+    struct vg_err err;
+    vg_err_clear(&err);
+    char msg[512];
+    int r = bootstrap_open(&vd, &cfg, &err);
+    if (!r) r = bootstrap_create_org(&vd, &cfg, o->create_org, &err);
+    if (r) vg_error(COMP, "--create-org: %s", vg_err_str(&err, msg, sizeof(msg)));
+    bootstrap_cleanup(&vd);
+    close(lock);
+    vigild_config_cleanup(&cfg);
+    return r ? 1 : 0;
+  }
+
+  if (services_start(&vd, &cfg)) {
+    services_stop(&vd);
     close(lock);
     goto fail_cfg;
   }
+  char *pid_path = vg_xasprintf("%s/vigild.pid", cfg.data_dir);
+  if (write_pid_file(pid_path)) vg_error(COMP, "pid file %s: %s", pid_path, strerror(errno));
   vg_info(COMP, "ready: data dir %s, sensor gateway %s, API %s (pid %ld)", cfg.data_dir,
           cfg.sensor_listen, cfg.api_listen, (long)getpid());
 
+  int64_t next_retention = 0;
+  struct timespec tick = {1, 0};
   for (;;) {
-    int sig = 0;
-    if (sigwait(&set, &sig) != 0) continue;
+    int sig = sigtimedwait(&set, NULL, &tick);
+    if (sig < 0) {
+      housekeeping(&vd, &next_retention);
+      continue;
+    }
     if (sig == SIGHUP) {
       reload(o, &cfg);
       continue;
@@ -143,6 +240,7 @@ int daemon_run(const struct daemon_opts *o) {
     vg_info(COMP, "signal %d: shutting down", sig);
     break;
   }
+  services_stop(&vd);
   unlink(pid_path);
   free(pid_path);
   close(lock);

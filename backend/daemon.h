@@ -9,6 +9,7 @@ struct daemon_opts {
   const char *config_path; /* NULL = no file, embedded defaults */
   char **sets;             /* "key=value" overrides from the command line */
   int nsets;
+  const char *create_org;  /* set: create this organisation and exit */
 };
 
 /* Load the config, prepare the data dir and run until SIGTERM/SIGINT.

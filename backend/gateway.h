@@ -10,7 +10,7 @@
 #include "shared/err.h"
 
 struct vigild;
-struct lws_protocols;
+#include <libwebsockets.h>
 struct gateway;
 
 extern const struct lws_protocols gateway_protocols[];

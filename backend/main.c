@@ -21,6 +21,8 @@ static void usage(FILE *out) {
           "      --log-file FILE      log to FILE instead of stderr (log.file)\n"
           "      --log-level LEVEL    error|warn|info|debug|trace (log.level)\n"
           "  -s, --set KEY=VALUE      set any configuration key\n"
+          "      --create-org NAME    create an organisation with an admin key and an\n"
+          "                           installation key (vigild must be stopped), exit\n"
           "      --help-config        list every configuration key and exit\n"
           "      --help-config-markdown  the same as a markdown table (docs/operations.md)\n"
           "  -h, --help               show this help and exit\n"
@@ -29,7 +31,7 @@ static void usage(FILE *out) {
           "Signals: SIGTERM/SIGINT stop cleanly, SIGHUP reloads the configuration.\n");
 }
 
-enum { OPT_SENSOR = 256, OPT_API, OPT_LOGFILE, OPT_LOGLEVEL, OPT_HELPCFG, OPT_HELPCFG_MD };
+enum { OPT_SENSOR = 256, OPT_API, OPT_LOGFILE, OPT_LOGLEVEL, OPT_HELPCFG, OPT_HELPCFG_MD, OPT_CREATE_ORG };
 
 int main(int argc, char **argv) {
   static const struct option opts[] = {
@@ -40,6 +42,7 @@ int main(int argc, char **argv) {
       {"log-file", required_argument, NULL, OPT_LOGFILE},
       {"log-level", required_argument, NULL, OPT_LOGLEVEL},
       {"set", required_argument, NULL, 's'},
+      {"create-org", required_argument, NULL, OPT_CREATE_ORG},
       {"help-config", no_argument, NULL, OPT_HELPCFG},
       {"help-config-markdown", no_argument, NULL, OPT_HELPCFG_MD},
       {"help", no_argument, NULL, 'h'},
@@ -58,6 +61,7 @@ int main(int argc, char **argv) {
       case OPT_LOGFILE: key = "log.file"; break;
       case OPT_LOGLEVEL: key = "log.level"; break;
       case 's': d.sets[d.nsets++] = vg_xstrdup(optarg); break;
+      case OPT_CREATE_ORG: d.create_org = optarg; break;
       case OPT_HELPCFG: vg_config_help(vigild_config_table, stdout); goto out;
       case OPT_HELPCFG_MD: vg_config_markdown(vigild_config_table, stdout); goto out;
       case 'h': usage(stdout); goto out;

@@ -9,6 +9,7 @@
 
 #include "backend/vigild_config.h"
 #include "shared/alloc.h"
+#include "shared/ws_tls.h"
 #include "shared/limits.h"
 #include "shared/log.h"
 
@@ -17,6 +18,7 @@
 struct server {
   struct lws_context *ctx;
   struct lws_vhost *sensor_vh, *api_vh;
+  SSL_CTX *client_ctx[2]; /* given to lws so it does not load the system CAs */
   pthread_t thread;
   int started;
   atomic_int stop;
@@ -29,7 +31,7 @@ static void lws_log_bridge(int level, const char *line) {
          "%.*s", (int)n, line);
 }
 
-static struct lws_vhost *vhost_create(struct server *s, const struct server_opts *o,
+static struct lws_vhost *vhost_create(struct server *s, int idx, const struct server_opts *o,
                                       const char *name, const char *listen,
                                       const struct lws_protocols *protocols, int mtls,
                                       struct vg_err *err) {
@@ -54,7 +56,10 @@ static struct lws_vhost *vhost_create(struct server *s, const struct server_opts
     info.options |= LWS_SERVER_OPTION_REQUIRE_VALID_OPENSSL_CLIENT_CERT |
                     LWS_SERVER_OPTION_PEER_CERT_NOT_REQUIRED;
   }
-  info.tls1_3_plus_cipher_list = NULL;
+  /* Every vhost also gets a client TLS context; ours trusts only our CA. */
+  s->client_ctx[idx] = vg_ws_tls_client_ctx(o->ca, NULL, NULL, err);
+  if (!s->client_ctx[idx]) return NULL;
+  info.provided_client_ssl_ctx = s->client_ctx[idx];
   struct lws_vhost *vh = lws_create_vhost(s->ctx, &info);
   if (!vh) vg_err_fail(err, VG_EIO, "cannot listen on %s for the %s", listen, name);
   return vh;
@@ -78,9 +83,9 @@ struct server *server_create(const struct server_opts *o, struct vg_err *err) {
     free(s);
     return NULL;
   }
-  s->sensor_vh = vhost_create(s, o, "sensor gateway", o->sensor_listen, o->sensor_protocols, 1, err);
+  s->sensor_vh = vhost_create(s, 0, o, "sensor gateway", o->sensor_listen, o->sensor_protocols, 1, err);
   if (s->sensor_vh)
-    s->api_vh = vhost_create(s, o, "API", o->api_listen, o->api_protocols, 0, err);
+    s->api_vh = vhost_create(s, 1, o, "API", o->api_listen, o->api_protocols, 0, err);
   if (!s->sensor_vh || !s->api_vh) {
     server_free(s);
     return NULL;
@@ -113,6 +118,8 @@ void server_free(struct server *s) {
     pthread_join(s->thread, NULL);
   }
   if (s->ctx) lws_context_destroy(s->ctx);
+  SSL_CTX_free(s->client_ctx[0]);
+  SSL_CTX_free(s->client_ctx[1]);
   free(s);
 }
 

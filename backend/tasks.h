@@ -3,7 +3,8 @@
  * that asked, and timeouts reported.
  *
  * tasks_send runs on the service thread (the API calls it); tasks_on_event is
- * an ingest hook (hook thread); tasks_expire runs on the service thread. */
+ * an ingest hook (hook thread); tasks_expire runs on the housekeeping (main)
+ * thread. The pending table has its own mutex. */
 #ifndef VIGILD_TASKS_H
 #define VIGILD_TASKS_H
 

@@ -21,6 +21,9 @@
 #include <stdint.h>
 
 #define VG_EVENT_TYPE_REPLY 0x1u /* a `*_REP`-style answer to a sensor command */
+/* The id storage keys use for a valid name that is not registered (detections
+ * "_rule-name", types from newer sensors). Never a registered id. */
+#define VG_EVENT_TYPE_OTHER 0xFFFFu
 
 /* X(id, NAME, flags, "command" or NULL). Append only. */
 #define VG_EVENT_TYPES(X)                                               \

@@ -10,6 +10,7 @@
 #define VG_LIMIT_EVENT_BYTES        (1u << 20)  /* one encoded event */
 #define VG_LIMIT_STRING_BYTES       (256u << 10) /* one string value inside an event */
 #define VG_LIMIT_MSG_BYTES          (8u << 20)  /* one websocket message (a batch) */
+#define VG_LIMIT_PROTO_CTRL_BYTES   (64u << 10) /* one non-batch protocol message (hello, enroll…) */
 #define VG_LIMIT_BATCH_EVENTS       2000        /* events in one sensor batch */
 #define VG_LIMIT_EVENT_TYPE_BYTES   64          /* an event type name */
 #define VG_LIMIT_HOSTNAME_BYTES     255
@@ -20,6 +21,16 @@
 /* A batch is a JSON array of events: it may nest VG_LIMIT_JSON_DEPTH + 1 deep,
  * be VG_LIMIT_MSG_BYTES long, hold VG_LIMIT_BATCH_EVENTS events, and each
  * element must itself fit VG_LIMIT_EVENT_BYTES. docs/events.md has the rest. */
+
+/* vigild ingest: what a sensor batch may hold in flight before the gateway
+ * stops reading (back-pressure, never a drop). */
+#define VG_LIMIT_INGEST_QUEUE_BYTES   (64u << 20) /* batches queued for the ingest thread */
+#define VG_LIMIT_INGEST_QUEUE_BATCHES 4096
+#define VG_LIMIT_INGEST_GROUP_BYTES   (8u << 20)  /* one group commit reads at most this */
+#define VG_LIMIT_GATEWAY_OUTBOX       1024        /* messages waiting to be written to one sensor */
+#define VG_LIMIT_TASK_COMMAND_BYTES   4096        /* one sensor command line */
+#define VG_LIMIT_TASKS_PENDING        10000       /* tasks awaiting replies, all sensors */
+#define VG_LIMIT_HOOK_QUEUE_EVENTS    65536       /* stored events waiting for the hooks */
 
 /* Client API (backend/api*.c, docs/api.md). An outbox is "full" for pushes
  * at VG_LIMIT_API_OUTBOX_MSGS messages or VG_LIMIT_API_OUTBOX_BYTES bytes (the
@@ -35,7 +46,6 @@
 #define VG_LIMIT_API_PAGE           1000        /* items one list call may return */
 #define VG_LIMIT_API_AUTH_FAILURES  3           /* failed session.auth before the session is closed */
 #define VG_LIMIT_API_NAME_BYTES     128         /* a key's or installation key's name */
-#define VG_LIMIT_API_COMMAND_BYTES  4096        /* a task command line */
 
 /* Path selector (event/?/USER_NAME). */
 #define VG_LIMIT_PATH_BYTES         1024        /* a path expression */
@@ -52,6 +62,14 @@
 /* Config. */
 #define VG_LIMIT_CONFIG_KEY_BYTES   128
 #define VG_LIMIT_FILE_PATH_BYTES    4096
+
+/* WebSocket client (shared/ws_client.c). A queue is full when it holds
+ * VG_LIMIT_WS_QUEUE_MSGS messages or VG_LIMIT_WS_QUEUE_BYTES bytes (an empty
+ * queue always takes one message up to VG_LIMIT_MSG_BYTES). */
+#define VG_LIMIT_WS_QUEUE_MSGS      1024        /* default send/receive queue length */
+#define VG_LIMIT_WS_QUEUE_BYTES     (32u << 20) /* bytes queued in one direction */
+#define VG_LIMIT_WS_FRAGMENT_BYTES  (64u << 10) /* payload of one frame we send */
+#define VG_LIMIT_WS_REASON_BYTES    256         /* close reason / connect error text kept */
 
 /* Logging: one formatted line is truncated past this. */
 #define VG_LIMIT_LOG_LINE_BYTES     4096

@@ -188,7 +188,7 @@ START_TEST(t_malformed_positions) {
   /* invalid UTF-8: the exact byte; the column counts characters (é = 1) */
   const char *bad = "{\"routing\":{\"hostname\":\"\xc3\xa9t\xff\"}}";
   e = decode_fail(bad, strlen(bad), VG_EPARSE);
-  ck_assert_int_eq(e.pos, strchr(bad, '\xff') - bad);
+  ck_assert_int_eq(e.pos, strchr(bad, 0xff) - bad);
   ck_assert_int_eq(e.col, 27);
   ck_assert_ptr_nonnull(strstr(e.msg, "UTF-8"));
   const char *overlong = "{\"routing\":\"\xc0\xaf\"}";

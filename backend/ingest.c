@@ -1,0 +1,402 @@
+/* ingest.c — batch queue, the ingest (decode + group-commit write) thread,
+ * completions for the gateway, and the hook thread. */
+#include "backend/ingest.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/registry.h"
+#include "backend/store.h"
+#include "backend/vigild.h"
+#include "shared/alloc.h"
+#include "shared/atom.h"
+#include "shared/buf.h"
+#include "shared/event.h"
+#include "shared/event_codec.h"
+#include "shared/event_types.h"
+#include "shared/limits.h"
+#include "shared/log.h"
+#include "shared/routing.h"
+
+#define COMP "ingest"
+#define INGEST_MAX_HOOKS 8
+#define GROUP_MAX_EVENTS 8192 /* one group commit holds at most this many events */
+
+struct batch {
+  struct batch *next;
+  uint64_t session, first;
+  char oid[VG_UUID_STR_LEN + 1], sid[VG_UUID_STR_LEN + 1];
+  char *data;
+  size_t len;
+  size_t count; /* events decoded (set by prepare) */
+};
+
+struct done {
+  uint64_t session, acked;
+  int err;
+  char msg[VG_LIMIT_ERR_MSG_BYTES];
+};
+
+/* A stored event on its way to the hooks. */
+struct hooked {
+  struct hooked *next;
+  json_t *ev;
+  struct vg_routing r;
+};
+
+struct ingest {
+  struct vigild *vd;
+  void (*wake)(void *);
+  void *wake_ctx;
+  struct {
+    ingest_hook_fn fn;
+    void *ctx;
+  } hooks[INGEST_MAX_HOOKS];
+  int nhooks;
+
+  pthread_mutex_t mu; /* guards the queue, completions, stats, stop */
+  pthread_cond_t cv;
+  struct batch *head, *tail;
+  size_t queued_bytes, queued;
+  bool was_full, stop;
+  struct done *dones;
+  size_t ndone, cap_done;
+  struct ingest_stats st;
+
+  pthread_mutex_t hmu; /* guards the hook queue */
+  pthread_cond_t hcv, hspace;
+  struct hooked *hhead, *htail;
+  size_t hqueued;
+  bool hstop;
+
+  pthread_t thread, hthread;
+  bool started;
+};
+
+struct ingest *ingest_create(struct vigild *vd, void (*wake)(void *), void *wake_ctx) {
+  struct ingest *in = vg_xcalloc(1, sizeof(*in));
+  in->vd = vd;
+  in->wake = wake;
+  in->wake_ctx = wake_ctx;
+  pthread_mutex_init(&in->mu, NULL);
+  pthread_cond_init(&in->cv, NULL);
+  pthread_mutex_init(&in->hmu, NULL);
+  pthread_cond_init(&in->hcv, NULL);
+  pthread_cond_init(&in->hspace, NULL);
+  return in;
+}
+
+void ingest_add_hook(struct ingest *in, ingest_hook_fn fn, void *ctx) {
+  if (in->nhooks == INGEST_MAX_HOOKS) abort();
+  in->hooks[in->nhooks].fn = fn;
+  in->hooks[in->nhooks++].ctx = ctx;
+}
+
+int ingest_submit(struct ingest *in, uint64_t session, const char *oid, const char *sid,
+                  uint64_t first, const char *events, size_t len) {
+  pthread_mutex_lock(&in->mu);
+  if (in->queued && (in->queued_bytes + len > VG_LIMIT_INGEST_QUEUE_BYTES ||
+                     in->queued >= VG_LIMIT_INGEST_QUEUE_BATCHES)) {
+    in->was_full = true;
+    in->st.queue_full++;
+    pthread_mutex_unlock(&in->mu);
+    return -VG_EBUSY;
+  }
+  struct batch *b = vg_xcalloc(1, sizeof(*b));
+  b->session = session;
+  b->first = first;
+  snprintf(b->oid, sizeof(b->oid), "%s", oid);
+  snprintf(b->sid, sizeof(b->sid), "%s", sid);
+  b->data = vg_xmemdup(events, len);
+  b->len = len;
+  if (in->tail)
+    in->tail->next = b;
+  else
+    in->head = b;
+  in->tail = b;
+  in->queued++;
+  in->queued_bytes += len;
+  pthread_cond_signal(&in->cv);
+  pthread_mutex_unlock(&in->mu);
+  return 0;
+}
+
+static void complete(struct ingest *in, uint64_t session, uint64_t acked, int err,
+                     const char *msg) {
+  if (in->ndone == in->cap_done) {
+    in->cap_done = in->cap_done ? in->cap_done * 2 : 64;
+    in->dones = vg_xreallocarray(in->dones, in->cap_done, sizeof(*in->dones));
+  }
+  struct done *d = &in->dones[in->ndone++];
+  d->session = session;
+  d->acked = acked;
+  d->err = err;
+  snprintf(d->msg, sizeof(d->msg), "%s", msg ? msg : "");
+}
+
+void ingest_drain(struct ingest *in, ingest_done_fn done, void *ctx) {
+  pthread_mutex_lock(&in->mu);
+  struct done *d = in->dones;
+  size_t n = in->ndone;
+  in->dones = NULL;
+  in->ndone = in->cap_done = 0;
+  pthread_mutex_unlock(&in->mu);
+  for (size_t i = 0; i < n; i++) done(ctx, d[i].session, d[i].acked, d[i].err, d[i].msg);
+  free(d);
+}
+
+/* Decode one batch, fill the backend's routing, encode into enc and append
+ * store events to evs. Returns 0 or a negative code with err filled. */
+static int prepare(struct ingest *in, struct batch *b, struct vg_buf *enc,
+                   struct store_event **evs, size_t *nev, size_t *cap, json_t *keep,
+                   struct vg_err *err) {
+  json_t *arr = NULL;
+  int r = vg_event_codec_decode_batch(b->data, b->len, &arr, err);
+  if (r) return r;
+  struct registry_routing rr;
+  if (registry_routing(in->vd->reg, b->oid, b->sid, &rr)) {
+    json_decref(arr);
+    return vg_err_fail(err, VG_ENOTFOUND, "sensor deleted");
+  }
+  uint8_t oid[16], sid[16];
+  vg_atom_uuid_parse(b->oid, oid);
+  vg_atom_uuid_parse(b->sid, sid);
+  size_t i;
+  json_t *ev;
+  json_array_foreach(arr, i, ev) {
+    struct vg_routing rt;
+    vg_routing_init(&rt);
+    snprintf(rt.oid, sizeof(rt.oid), "%s", b->oid);
+    snprintf(rt.sid, sizeof(rt.sid), "%s", b->sid);
+    snprintf(rt.iid, sizeof(rt.iid), "%s", rr.iid);
+    snprintf(rt.hostname, sizeof(rt.hostname), "%s", rr.hostname);
+    snprintf(rt.ext_ip, sizeof(rt.ext_ip), "%s", rr.ext_ip);
+    rt.ntags = rr.ntags;
+    memcpy(rt.tags, rr.tags, sizeof(rr.tags[0]) * rr.ntags);
+    rt.present = VG_RT_OID | VG_RT_SID | VG_RT_HOSTNAME | VG_RT_TAGS |
+                 (rr.iid[0] ? VG_RT_IID : 0) | (rr.ext_ip[0] ? VG_RT_EXT_IP : 0);
+    unsigned fields = VG_RT_OID | VG_RT_SID | VG_RT_IID | VG_RT_HOSTNAME | VG_RT_EXT_IP |
+                      VG_RT_TAGS;
+    if (!json_is_string(json_object_get(vg_event_routing(ev), "event_id"))) {
+      vg_atom_uuid_new(rt.event_id);
+      rt.present |= VG_RT_EVENT_ID;
+      fields |= VG_RT_EVENT_ID;
+    }
+    r = vg_routing_set(ev, &rt, fields, err);
+    struct vg_routing full;
+    if (!r) r = vg_routing_get(ev, &full, err);
+    size_t off = enc->len;
+    if (!r) r = vg_event_codec_encode(ev, enc, err);
+    if (r) {
+      vg_err_set(err, err && err->code ? err->code : -r, NULL, 0, 0, "event[%zu]: %s", i,
+                 err ? err->msg : "invalid");
+      json_decref(arr);
+      return r;
+    }
+    if (*nev == *cap) {
+      *cap = *cap ? *cap * 2 : 1024;
+      *evs = vg_xreallocarray(*evs, *cap, sizeof(**evs));
+    }
+    struct store_event *se = &(*evs)[(*nev)++];
+    memset(se, 0, sizeof(*se));
+    memcpy(se->oid, oid, 16);
+    memcpy(se->sid, sid, 16);
+    se->time_ms = full.event_time;
+    se->seq = b->first + i;
+    uint32_t tid = vg_event_type_id(full.event_type);
+    se->type_id = (uint16_t)(tid ? tid : VG_EVENT_TYPE_OTHER);
+    se->has_this = (full.present & VG_RT_THIS) && vg_atom_parse(full.this_atom, se->this_atom) == 0;
+    se->has_parent =
+        (full.present & VG_RT_PARENT) && vg_atom_parse(full.parent_atom, se->parent_atom) == 0;
+    se->data = (const char *)(uintptr_t)off; /* offset now; a pointer once enc stops growing */
+    se->len = enc->len - off;
+  }
+  b->count = json_array_size(arr);
+  json_array_extend(keep, arr);
+  json_decref(arr);
+  return 0;
+}
+
+static void hooks_push(struct ingest *in, json_t *events) {
+  if (!in->nhooks) return;
+  size_t i;
+  json_t *ev;
+  json_array_foreach(events, i, ev) {
+    struct hooked *h = vg_xcalloc(1, sizeof(*h));
+    h->ev = json_incref(ev);
+    vg_routing_get(ev, &h->r, NULL);
+    pthread_mutex_lock(&in->hmu);
+    while (in->hqueued >= VG_LIMIT_HOOK_QUEUE_EVENTS && !in->hstop)
+      pthread_cond_wait(&in->hspace, &in->hmu); /* back-pressure: never drop */
+    if (in->htail)
+      in->htail->next = h;
+    else
+      in->hhead = h;
+    in->htail = h;
+    in->hqueued++;
+    pthread_cond_signal(&in->hcv);
+    pthread_mutex_unlock(&in->hmu);
+  }
+}
+
+/* One group: every batch waiting (up to GROUP_MAX_EVENTS), one store write. */
+static void process_group(struct ingest *in, struct batch *group) {
+  struct vg_buf enc;
+  vg_buf_init(&enc, (size_t)1 << 31);
+  struct store_event *evs = NULL;
+  size_t nev = 0, cap = 0;
+  json_t *keep = json_array();
+  struct batch *ok_batches = NULL, **ok_tail = &ok_batches;
+  struct vg_err err;
+  for (struct batch *b = group, *next; b; b = next) {
+    next = b->next;
+    b->next = NULL;
+    size_t mark_ev = nev, mark_enc = enc.len, mark_keep = json_array_size(keep);
+    vg_err_clear(&err);
+    int r = prepare(in, b, &enc, &evs, &nev, &cap, keep, &err);
+    if (r) {
+      nev = mark_ev;
+      vg_buf_truncate(&enc, mark_enc);
+      while (json_array_size(keep) > mark_keep) json_array_remove(keep, mark_keep);
+      pthread_mutex_lock(&in->mu);
+      complete(in, b->session, 0, r, err.msg);
+      in->st.rejected_batches++;
+      pthread_mutex_unlock(&in->mu);
+      vg_warn(COMP, "batch from %s rejected: %s", b->sid, err.msg);
+      free(b->data);
+      free(b);
+      continue;
+    }
+    *ok_tail = b;
+    ok_tail = &b->next;
+  }
+  for (size_t i = 0; i < nev; i++) evs[i].data = enc.data + (uintptr_t)evs[i].data;
+  vg_err_clear(&err);
+  int refused = nev ? store_write_events(in->vd->store, evs, nev, true, &err) : 0;
+  pthread_mutex_lock(&in->mu);
+  for (struct batch *b = ok_batches; b; b = b->next) {
+    if (refused < 0) {
+      complete(in, b->session, 0, refused, err.msg);
+    } else {
+      complete(in, b->session, b->first + b->count - 1, 0, NULL);
+      in->st.batches++;
+    }
+  }
+  if (refused >= 0) {
+    in->st.events += nev - (size_t)refused;
+    in->st.refused_events += (uint64_t)refused;
+  }
+  pthread_mutex_unlock(&in->mu);
+  if (refused < 0) vg_error(COMP, "store write failed: %s", err.msg);
+  in->wake(in->wake_ctx);
+  if (refused >= 0) hooks_push(in, keep);
+  json_decref(keep);
+  for (struct batch *b = ok_batches, *next; b; b = next) {
+    next = b->next;
+    free(b->data);
+    free(b);
+  }
+  free(evs);
+  vg_buf_cleanup(&enc);
+}
+
+static void *ingest_main(void *arg) {
+  struct ingest *in = arg;
+  pthread_mutex_lock(&in->mu);
+  for (;;) {
+    while (!in->head && !in->stop) pthread_cond_wait(&in->cv, &in->mu);
+    if (!in->head && in->stop) break;
+    /* Take a group: whole batches up to VG_LIMIT_INGEST_GROUP_BYTES. */
+    struct batch *group = in->head, *last = in->head;
+    size_t bytes = last->len;
+    in->queued--;
+    while (last->next && bytes + last->next->len <= VG_LIMIT_INGEST_GROUP_BYTES) {
+      last = last->next;
+      bytes += last->len;
+      in->queued--;
+    }
+    in->head = last->next;
+    if (!in->head) in->tail = NULL;
+    last->next = NULL;
+    in->queued_bytes -= bytes;
+    bool resume = in->was_full;
+    in->was_full = false;
+    pthread_mutex_unlock(&in->mu);
+    if (resume) in->wake(in->wake_ctx);
+    process_group(in, group);
+    pthread_mutex_lock(&in->mu);
+  }
+  pthread_mutex_unlock(&in->mu);
+  return NULL;
+}
+
+static void *hook_main(void *arg) {
+  struct ingest *in = arg;
+  pthread_mutex_lock(&in->hmu);
+  for (;;) {
+    while (!in->hhead && !in->hstop) pthread_cond_wait(&in->hcv, &in->hmu);
+    struct hooked *h = in->hhead;
+    if (!h) break;
+    in->hhead = h->next;
+    if (!in->hhead) in->htail = NULL;
+    in->hqueued--;
+    pthread_cond_signal(&in->hspace);
+    pthread_mutex_unlock(&in->hmu);
+    for (int i = 0; i < in->nhooks; i++) in->hooks[i].fn(in->hooks[i].ctx, h->ev, &h->r);
+    json_decref(h->ev);
+    free(h);
+    pthread_mutex_lock(&in->hmu);
+  }
+  pthread_mutex_unlock(&in->hmu);
+  return NULL;
+}
+
+int ingest_start(struct ingest *in) {
+  if (pthread_create(&in->hthread, NULL, hook_main, in)) return -VG_EINTERNAL;
+  if (pthread_create(&in->thread, NULL, ingest_main, in)) {
+    pthread_mutex_lock(&in->hmu);
+    in->hstop = true;
+    pthread_cond_broadcast(&in->hcv);
+    pthread_mutex_unlock(&in->hmu);
+    pthread_join(in->hthread, NULL);
+    return -VG_EINTERNAL;
+  }
+  in->started = true;
+  return 0;
+}
+
+void ingest_free(struct ingest *in) {
+  if (!in) return;
+  if (in->started) {
+    pthread_mutex_lock(&in->mu);
+    in->stop = true;
+    pthread_cond_broadcast(&in->cv);
+    pthread_mutex_unlock(&in->mu);
+    pthread_join(in->thread, NULL); /* finishes what was queued */
+    pthread_mutex_lock(&in->hmu);
+    in->hstop = true;
+    pthread_cond_broadcast(&in->hcv);
+    pthread_mutex_unlock(&in->hmu);
+    pthread_join(in->hthread, NULL); /* runs hooks on what was stored */
+  }
+  for (struct batch *b = in->head, *next; b; b = next) {
+    next = b->next;
+    free(b->data);
+    free(b);
+  }
+  free(in->dones);
+  pthread_mutex_destroy(&in->mu);
+  pthread_cond_destroy(&in->cv);
+  pthread_mutex_destroy(&in->hmu);
+  pthread_cond_destroy(&in->hcv);
+  pthread_cond_destroy(&in->hspace);
+  free(in);
+}
+
+void ingest_stats(struct ingest *in, struct ingest_stats *out) {
+  pthread_mutex_lock(&in->mu);
+  *out = in->st;
+  pthread_mutex_unlock(&in->mu);
+}

@@ -1,0 +1,58 @@
+/* ingest.h — from a sensor's batch to durable storage and the hooks.
+ *
+ *  service thread                ingest thread                   hook thread
+ *  ingest_submit(batch) ──queue──► decode (event codec), fill the
+ *  (-VG_EBUSY when full:           backend-owned routing, encode,
+ *   the gateway stops reading)     ONE store write for every batch
+ *                                  waiting (group commit, WAL fsync)
+ *  ingest_drain() ◄──completions── acks (or errors) + wake ─────────► hooks(event)
+ *                                                         (bounded queue; a full
+ *                                                          queue blocks ingest)
+ *
+ * Nothing is dropped: a full queue pushes back on the caller. */
+#ifndef VIGILD_INGEST_H
+#define VIGILD_INGEST_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "shared/err.h"
+
+struct vigild;
+struct ingest;
+struct vg_routing;
+
+/* A hook sees every stored event (with the backend's routing) on the hook
+ * thread, in storage order. ev is borrowed for the call; r is its routing. */
+typedef void (*ingest_hook_fn)(void *ctx, const json_t *ev, const struct vg_routing *r);
+
+/* Completion of one submitted batch, on the service thread: err == 0 and
+ * acked = the highest stored seq; or err < 0 with msg saying why (the batch
+ * was rejected whole: malformed, or a storage failure). */
+typedef void (*ingest_done_fn)(void *ctx, uint64_t session, uint64_t acked, int err,
+                               const char *msg);
+
+/* wake is called (from the ingest thread) when completions are ready or the
+ * queue has room again; it must only wake the service thread. */
+struct ingest *ingest_create(struct vigild *vd, void (*wake)(void *), void *wake_ctx);
+/* Register a hook before ingest_start. At most 8. */
+void ingest_add_hook(struct ingest *in, ingest_hook_fn fn, void *ctx);
+int ingest_start(struct ingest *in);
+/* Finish what is queued, stop the threads, free. NULL-safe. */
+void ingest_free(struct ingest *in);
+
+/* Queue a batch (copies events). -VG_EBUSY when the queue is full: keep the
+ * batch and retry after the next wake. Service thread. */
+int ingest_submit(struct ingest *in, uint64_t session, const char *oid, const char *sid,
+                  uint64_t first, const char *events, size_t len);
+/* Deliver completions to done. Service thread. */
+void ingest_drain(struct ingest *in, ingest_done_fn done, void *ctx);
+
+struct ingest_stats {
+  uint64_t batches, events, rejected_batches, refused_events;
+  uint64_t queue_full; /* times a submit met a full queue */
+};
+void ingest_stats(struct ingest *in, struct ingest_stats *out);
+
+#endif

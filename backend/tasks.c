@@ -1,0 +1,124 @@
+/* tasks.c — pending sensor tasks and the routing of their replies. */
+#include "backend/tasks.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/api.h"
+#include "backend/gateway.h"
+#include "backend/registry.h"
+#include "backend/vigild.h"
+#include "shared/alloc.h"
+#include "shared/event.h"
+#include "shared/limits.h"
+#include "shared/log.h"
+#include "shared/routing.h"
+
+#define COMP "tasks"
+
+struct tasks {
+  struct vigild *vd;
+  pthread_mutex_t mu;
+  json_t *pending; /* investigation id → {task_id, oid, sid, session, sub, deadline, replies} */
+};
+
+struct tasks *tasks_create(struct vigild *vd) {
+  struct tasks *t = vg_xcalloc(1, sizeof(*t));
+  t->vd = vd;
+  pthread_mutex_init(&t->mu, NULL);
+  t->pending = json_object();
+  return t;
+}
+
+void tasks_free(struct tasks *t) {
+  if (!t) return;
+  json_decref(t->pending);
+  pthread_mutex_destroy(&t->mu);
+  free(t);
+}
+
+int tasks_send(struct tasks *t, const char *oid, const char *sid, const char *command,
+               uint64_t api_session, uint64_t sub_id, int timeout_s,
+               char task_id[VG_UUID_STR_LEN + 1], char inv_id[VG_UUID_STR_LEN + 1],
+               struct vg_err *err) {
+  if (!command || !*command || strlen(command) > VG_LIMIT_TASK_COMMAND_BYTES)
+    return vg_err_fail(err, VG_EINVAL, "command: 1 to %d bytes", VG_LIMIT_TASK_COMMAND_BYTES);
+  if (timeout_s < 1 || timeout_s > 3600)
+    return vg_err_fail(err, VG_ERANGE, "timeout: 1 to 3600 seconds");
+  if (!registry_exists(t->vd->reg, oid, sid))
+    return vg_err_fail(err, VG_ENOTFOUND, "no sensor %s", sid ? sid : "(null)");
+  if (!gateway_online(t->vd->gw, sid))
+    return vg_err_fail(err, VG_EOFFLINE, "sensor %s is offline", sid);
+  pthread_mutex_lock(&t->mu);
+  size_t n = json_object_size(t->pending);
+  pthread_mutex_unlock(&t->mu);
+  if (n >= VG_LIMIT_TASKS_PENDING)
+    return vg_err_fail(err, VG_ELIMIT, "more than %d tasks pending", VG_LIMIT_TASKS_PENDING);
+  vg_atom_uuid_new(task_id);
+  vg_atom_uuid_new(inv_id);
+  json_t *rec = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:i}", "task_id", task_id, "oid", oid,
+                          "sid", sid, "session", (json_int_t)api_session, "sub",
+                          (json_int_t)sub_id, "deadline",
+                          (json_int_t)(vg_event_now_ms() + timeout_s * 1000LL), "replies", 0);
+  pthread_mutex_lock(&t->mu);
+  json_object_set_new(t->pending, inv_id, rec);
+  pthread_mutex_unlock(&t->mu);
+  json_t *msg = json_pack("{s:s, s:s, s:s, s:s}", "t", "task", "task_id", task_id,
+                          "investigation_id", inv_id, "command", command);
+  int r = gateway_send(t->vd->gw, sid, msg, err);
+  if (r) {
+    pthread_mutex_lock(&t->mu);
+    json_object_del(t->pending, inv_id);
+    pthread_mutex_unlock(&t->mu);
+    return r;
+  }
+  vg_info(COMP, "task %s to %s: %.*s", task_id, sid, 60, command);
+  return 0;
+}
+
+void tasks_on_event(void *ctx, const json_t *ev, const struct vg_routing *r) {
+  struct tasks *t = ctx;
+  if (!(r->present & VG_RT_INVESTIGATION_ID)) return;
+  pthread_mutex_lock(&t->mu);
+  json_t *rec = json_object_get(t->pending, r->investigation_id);
+  /* Only the sensor that was tasked can answer (no cross-org spoofing). */
+  if (!rec || strcmp(json_string_value(json_object_get(rec, "oid")), r->oid) != 0 ||
+      strcmp(json_string_value(json_object_get(rec, "sid")), r->sid) != 0) {
+    pthread_mutex_unlock(&t->mu);
+    return;
+  }
+  json_object_set_new(rec, "replies",
+                      json_integer(json_integer_value(json_object_get(rec, "replies")) + 1));
+  uint64_t session = (uint64_t)json_integer_value(json_object_get(rec, "session"));
+  uint64_t sub = (uint64_t)json_integer_value(json_object_get(rec, "sub"));
+  json_t *push = json_pack("{s:I, s:O, s:O}", "sub", (json_int_t)sub, "task_id",
+                           json_object_get(rec, "task_id"), "event", ev);
+  pthread_mutex_unlock(&t->mu);
+  api_push(t->vd->api, session, sub, push);
+}
+
+void tasks_expire(struct tasks *t, int64_t now_ms) {
+  json_t *due = json_array();
+  pthread_mutex_lock(&t->mu);
+  const char *inv;
+  json_t *rec;
+  void *tmp;
+  json_object_foreach_safe(t->pending, tmp, inv, rec) {
+    if (json_integer_value(json_object_get(rec, "deadline")) > now_ms) continue;
+    json_array_append(due, rec);
+    json_object_del(t->pending, inv);
+  }
+  pthread_mutex_unlock(&t->mu);
+  size_t i;
+  json_array_foreach(due, i, rec) {
+    json_int_t replies = json_integer_value(json_object_get(rec, "replies"));
+    json_int_t sub = json_integer_value(json_object_get(rec, "sub"));
+    json_t *push = json_pack("{s:I, s:O, s:b, s:b, s:I}", "sub", sub, "task_id",
+                             json_object_get(rec, "task_id"), "done", 1, "timeout",
+                             replies == 0, "replies", replies);
+    api_push(t->vd->api, (uint64_t)json_integer_value(json_object_get(rec, "session")),
+             (uint64_t)sub, push);
+  }
+  json_decref(due);
+}
