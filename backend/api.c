@@ -213,8 +213,8 @@ static int outbox_full(const struct api_session *s, size_t len, size_t factor) {
  * 0, -VG_ENOTFOUND (session closing / subscription gone), -VG_EBUSY. */
 static int outbox_put_locked(struct api *a, struct api_session *s, struct out_msg *m) {
   int r = 0;
-  if (s->close_code) {
-    r = -VG_ENOTFOUND;
+  if (s->close_code && (s->close_now || m->sub)) {
+    r = -VG_ENOTFOUND; /* closing: only responses still go out before a graceful close */
   } else if (m->sub) {
     if (!sub_find_locked(s, m->sub, NULL)) {
       r = -VG_ENOTFOUND;
