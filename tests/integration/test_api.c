@@ -2,6 +2,7 @@
  * roles, organisation isolation on every method, malformed / unknown /
  * oversize messages while another client keeps working, the live stream and
  * the audit trail. Organisation B is made with `vigild --create-org`. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -281,8 +282,9 @@ START_TEST(t_org_isolation) {
   EXPECT(&cb, "sensors.delete", json_pack("{s:s}", "sid", sid), "ENOTFOUND");
   /* Keys and installation keys of A are invisible and untouchable for B. */
   json_t *ka = result_of(&ca, "keys.list", NULL);
-  const char *a_key_id =
-      json_string_value(json_object_get(json_array_get(json_object_get(ka, "keys"), 0), "key_id"));
+  char a_key_id[32];
+  snprintf(a_key_id, sizeof(a_key_id), "%s",
+           json_string_value(json_object_get(json_array_get(json_object_get(ka, "keys"), 0), "key_id")));
   json_t *kb = result_of(&cb, "keys.list", NULL);
   size_t i;
   json_t *k;
