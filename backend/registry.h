@@ -53,7 +53,7 @@ void registry_set_acked(struct registry *r, const char *oid, const char *sid, ui
 struct registry_routing {
   char iid[VG_UUID_STR_LEN + 1];
   char hostname[VG_LIMIT_HOSTNAME_BYTES + 1];
-  char ext_ip[64];
+  char ext_ip[VG_LIMIT_IP_BYTES + 1];
   size_t ntags;
   char tags[VG_LIMIT_TAGS][VG_LIMIT_TAG_BYTES + 1];
 };
