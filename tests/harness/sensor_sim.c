@@ -36,6 +36,7 @@ int sensor_sim_enroll(struct sensor_sim *s, const struct harness_vigild *d, cons
   free(k);
   free(ca);
   if (r) return r;
+  s->t0 = vg_event_now_ms() - 3600 * 1000;
   s->dir = harness_mkdtemp("sensor-sim");
   s->cert_path = vg_xasprintf("%s/cert.pem", s->dir);
   s->key_path = vg_xasprintf("%s/key.pem", s->dir);
@@ -69,9 +70,8 @@ json_t *sensor_sim_connect(struct sensor_sim *s, const struct harness_vigild *d,
 
 int sensor_sim_send_batch(struct sensor_sim *s, uint64_t first, int n, const json_t *claims) {
   json_t *evs = json_array();
-  int64_t now = vg_event_now_ms();
   for (int i = 0; i < n; i++) {
-    json_t *ev = vg_event_new("NEW_PROCESS", now + i);
+    json_t *ev = vg_event_new("NEW_PROCESS", s->t0 + (int64_t)first + i);
     json_t *p = vg_event_payload(ev);
     json_object_set_new(p, "FILE_PATH", json_string("/usr/bin/sleep"));
     json_object_set_new(p, "COMMAND_LINE", json_string("sleep 1"));

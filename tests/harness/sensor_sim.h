@@ -16,6 +16,7 @@ struct sensor_sim {
   char *dir;                /* temporary: cert.pem, key.pem */
   char *cert_path, *key_path;
   struct vg_ws_client *ws;
+  int64_t t0;               /* event i of seq q has time t0 + q: a resent batch is identical */
 };
 
 /* The installation key vigild wrote on first start (heap, caller frees). */
@@ -27,8 +28,8 @@ int sensor_sim_enroll(struct sensor_sim *s, const struct harness_vigild *d, cons
  * wait for welcome, returned as a new reference (NULL on failure). */
 json_t *sensor_sim_connect(struct sensor_sim *s, const struct harness_vigild *d,
                            const char *cert, const char *key);
-/* Send events [first, first+n) of a batch; each event a NEW_PROCESS whose
- * routing claims routing_claims' fields (may be NULL). */
+/* Send events [first, first+n) of a batch; each event a NEW_PROCESS at time
+ * t0 + seq whose routing also claims the fields of claims (may be NULL). */
 int sensor_sim_send_batch(struct sensor_sim *s, uint64_t first, int n, const json_t *claims);
 /* Next message of type t (others skipped), within timeout_ms; new ref or NULL. */
 json_t *sensor_sim_recv(struct sensor_sim *s, const char *t, int timeout_ms);
