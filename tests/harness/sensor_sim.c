@@ -101,6 +101,33 @@ json_t *sensor_sim_recv(struct sensor_sim *s, const char *t, int timeout_ms) {
   }
 }
 
+json_t *sensor_sim_answer_task(struct sensor_sim *s, uint64_t first, int timeout_ms) {
+  json_t *task = sensor_sim_recv(s, "task", timeout_ms);
+  const char *inv = json_string_value(json_object_get(task, "investigation_id"));
+  const char *cmd = json_string_value(json_object_get(task, "command"));
+  if (!inv || !cmd) return task;
+  char name[64];
+  size_t n = strcspn(cmd, " ");
+  snprintf(name, sizeof(name), "%.*s_REP", (int)(n < 40 ? n : 40), cmd);
+  for (char *p = name; *p; p++)
+    if (*p >= 'a' && *p <= 'z') *p = (char)(*p - 'a' + 'A');
+  json_t *evs = json_array();
+  const char *types[] = {"RECEIPT", name};
+  for (int i = 0; i < 2; i++) {
+    json_t *ev = vg_event_new(types[i], s->t0 + (int64_t)first + i);
+    json_object_set_new(vg_event_routing(ev), "investigation_id", json_string(inv));
+    json_object_set_new(vg_event_payload(ev), "ERROR", json_integer(0));
+    json_array_append_new(evs, ev);
+  }
+  struct vg_buf b;
+  vg_buf_init(&b, VG_LIMIT_MSG_BYTES);
+  vg_proto_batch_encode(&b, first, evs, NULL);
+  vg_ws_client_send(s->ws, b.data, b.len);
+  vg_buf_cleanup(&b);
+  json_decref(evs);
+  return task;
+}
+
 void sensor_sim_disconnect(struct sensor_sim *s) {
   vg_ws_client_free(s->ws);
   s->ws = NULL;

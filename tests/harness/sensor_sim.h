@@ -33,6 +33,11 @@ json_t *sensor_sim_connect(struct sensor_sim *s, const struct harness_vigild *d,
 int sensor_sim_send_batch(struct sensor_sim *s, uint64_t first, int n, const json_t *claims);
 /* Next message of type t (others skipped), within timeout_ms; new ref or NULL. */
 json_t *sensor_sim_recv(struct sensor_sim *s, const char *t, int timeout_ms);
+/* Wait for a task and answer it as a sensor does: a RECEIPT, then one
+ * <COMMAND>_REP event (OS_VERSION_REP for os_version…), both carrying the
+ * task's investigation id, in one batch at seq first. Returns the task
+ * message (new reference) or NULL. */
+json_t *sensor_sim_answer_task(struct sensor_sim *s, uint64_t first, int timeout_ms);
 void sensor_sim_disconnect(struct sensor_sim *s);
 void sensor_sim_cleanup(struct sensor_sim *s);
 
