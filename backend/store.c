@@ -44,6 +44,11 @@ static size_t or_default(size_t v, size_t d) {
   return v ? v : d;
 }
 
+/* The fixed families' handles, in fixed_cfs order (NULL before open). */
+static void fixed_handles(const struct store *s, rocksdb_column_family_handle_t **h) {
+  h[0] = s->cf_default, h[1] = s->cf_counters, h[2] = s->cf_meta, h[3] = s->cf_audit;
+}
+
 /* Options every column family shares; also the DB-wide options. */
 static rocksdb_options_t *base_options(const struct store_opts *o, size_t bytes) {
   rocksdb_options_t *opt = rocksdb_options_create();
@@ -188,8 +193,8 @@ struct store *store_open(const struct store_opts *o, struct vg_err *err) {
     vg_err_fail(err, VG_EINVAL, "store: no path");
     return NULL;
   }
-  if (o->retention_s < 0) {
-    vg_err_fail(err, VG_ERANGE, "store: negative retention");
+  if (o->retention_s < 0 || o->retention_s > STORE_MAX_RETENTION_S) {
+    vg_err_fail(err, VG_ERANGE, "store: retention out of range");
     return NULL;
   }
   struct store *s = vg_xcalloc(1, sizeof(*s));
@@ -218,8 +223,8 @@ struct store *store_open(const struct store_opts *o, struct vg_err *err) {
 void store_close(struct store *s) {
   if (!s) return;
   store_part_free_all(s);
-  rocksdb_column_family_handle_t *fixed[] = {s->cf_default, s->cf_counters, s->cf_meta,
-                                             s->cf_audit};
+  rocksdb_column_family_handle_t *fixed[N_FIXED];
+  fixed_handles(s, fixed);
   for (size_t i = 0; i < N_FIXED; i++)
     if (fixed[i]) rocksdb_column_family_handle_destroy(fixed[i]);
   if (s->db) rocksdb_close(s->db);
@@ -259,8 +264,8 @@ int store_stats(struct store *s, struct store_stats *out, struct vg_err *err) {
   for (size_t i = 0; i < s->nparts; i++) out->sst_bytes += cf_sst_bytes(s, s->parts[i].cf);
   out->partitions = s->nparts;
   pthread_rwlock_unlock(&s->lock);
-  rocksdb_column_family_handle_t *fixed[] = {s->cf_default, s->cf_counters, s->cf_meta,
-                                             s->cf_audit};
+  rocksdb_column_family_handle_t *fixed[N_FIXED];
+  fixed_handles(s, fixed);
   for (size_t i = 0; i < N_FIXED; i++) out->sst_bytes += cf_sst_bytes(s, fixed[i]);
   DIR *d = opendir(s->path);
   if (!d) return vg_err_fail(err, VG_EIO, "%s: cannot list", s->path);
@@ -298,8 +303,8 @@ int store_flush(struct store *s, bool compact, struct vg_err *err) {
   pthread_rwlock_rdlock(&s->lock);
   for (size_t i = 0; r == 0 && i < s->nparts; i++) r = flush_cf(s, s->parts[i].cf, compact, err);
   pthread_rwlock_unlock(&s->lock);
-  rocksdb_column_family_handle_t *fixed[] = {s->cf_default, s->cf_counters, s->cf_meta,
-                                             s->cf_audit};
+  rocksdb_column_family_handle_t *fixed[N_FIXED];
+  fixed_handles(s, fixed);
   for (size_t i = 0; r == 0 && i < N_FIXED; i++) r = flush_cf(s, fixed[i], compact, err);
   return r;
 }

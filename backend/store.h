@@ -24,6 +24,7 @@
 #define STORE_ID_BYTES 16 /* oid, sid, atoms */
 #define STORE_DAY_MS (86400LL * 1000)
 #define STORE_DEFAULT_RETENTION_S (365LL * 86400)
+#define STORE_MAX_RETENTION_S (100LL * 365 * 86400)
 #define STORE_TIME_MAX_MS 253402300800000LL /* year 10000: read ranges are clamped to it */
 
 struct store;
@@ -42,8 +43,8 @@ enum store_compression {
 
 /* Every field but path may be 0 for its default. */
 struct store_opts {
-  const char *path;            /* database directory (created if missing) */
-  int64_t retention_s;         /* events older than this are refused and dropped; 365 days */
+  const char *path;    /* database directory (created if missing) */
+  int64_t retention_s; /* events older than this are refused and dropped; 365 days (≤ 100 years) */
   size_t write_buffer_bytes;   /* memtable per column family; 64 MiB */
   size_t total_memtable_bytes; /* cap across all column families; 256 MiB */
   size_t block_cache_bytes;    /* shared LRU block cache; 128 MiB */

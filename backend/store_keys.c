@@ -111,3 +111,9 @@ size_t store_keys_counter(uint8_t *k, int gran, uint32_t period, const uint8_t *
   store_keys_put_be16(k + 45, type_id);
   return STORE_KEY_COUNTER_LEN;
 }
+
+uint64_t store_keys_hash(const uint8_t *k, size_t n) {
+  uint64_t h = 1469598103934665603u;
+  for (size_t i = 0; i < n; i++) h = (h ^ k[i]) * 1099511628211u;
+  return h;
+}

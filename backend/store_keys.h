@@ -54,6 +54,9 @@ size_t store_keys_suffix(uint8_t *v, int64_t time_ms, const uint8_t *sid, uint64
 /* E key from oid and a suffix. */
 size_t store_keys_org_from_suffix(uint8_t *k, const uint8_t *oid, const uint8_t *suffix);
 
+/* FNV-1a of n bytes: the hash of the store's in-memory tables. */
+uint64_t store_keys_hash(const uint8_t *k, size_t n);
+
 /* Counter key (47 bytes). */
 size_t store_keys_counter(uint8_t *k, int gran, uint32_t period, const uint8_t *oid,
                           const uint8_t *sid, int64_t bucket_ms, uint16_t type_id);

@@ -38,9 +38,7 @@ void store_seq_free(struct store_seq *q) {
 }
 
 static size_t slot_of(const struct store_seq *q, const uint8_t *key) {
-  uint64_t h = 1469598103934665603u;
-  for (size_t i = 0; i < SEQ_KEY_LEN; i++) h = (h ^ key[i]) * 1099511628211u;
-  size_t i = (size_t)h & (q->cap - 1);
+  size_t i = (size_t)store_keys_hash(key, SEQ_KEY_LEN) & (q->cap - 1);
   while (q->slots[i].key[0] && memcmp(q->slots[i].key, key, SEQ_KEY_LEN) != 0)
     i = (i + 1) & (q->cap - 1);
   return i;

@@ -68,14 +68,8 @@ static void agg_reserve(struct store *s, size_t events) {
   a->nused = 0;
 }
 
-static uint64_t hash_key(const uint8_t *k, size_t n) {
-  uint64_t h = 1469598103934665603u; /* FNV-1a */
-  for (size_t i = 0; i < n; i++) h = (h ^ k[i]) * 1099511628211u;
-  return h;
-}
-
 static void agg_add(struct store_agg *a, const uint8_t *key) {
-  size_t mask = a->cap - 1, i = (size_t)hash_key(key, STORE_KEY_COUNTER_LEN) & mask;
+  size_t mask = a->cap - 1, i = (size_t)store_keys_hash(key, STORE_KEY_COUNTER_LEN) & mask;
   while (a->slots[i].used && memcmp(a->slots[i].key, key, STORE_KEY_COUNTER_LEN) != 0)
     i = (i + 1) & mask;
   struct agg_slot *sl = &a->slots[i];

@@ -11,6 +11,7 @@
 #include "backend/store_audit.h"
 #include "backend/store_counters.h"
 #include "backend/store_events.h"
+#include "backend/store_keys.h"
 #include "backend/store_meta.h"
 #include "tests/harness/harness.h"
 
@@ -524,11 +525,31 @@ START_TEST(t_concurrent) {
 }
 END_TEST
 
+START_TEST(t_keys_and_open_errors) {
+  char name[32];
+  int32_t day = 0;
+  store_keys_part_name(store_day_of(NOW0), name, sizeof(name));
+  ck_assert_str_eq(name, "ev_20251128");
+  ck_assert_int_eq(store_keys_part_parse(name, &day), 0);
+  ck_assert_int_eq(day, store_day_of(NOW0));
+  ck_assert_int_eq(store_day_of(-1), -1);
+  ck_assert_int_eq(store_keys_part_parse("ev_20251131", &day), -1);
+  ck_assert_int_eq(store_keys_part_parse("counters", &day), -1);
+  struct store_opts o = {.path = dir, .retention_s = -1};
+  struct vg_err e = {0};
+  ck_assert_ptr_null(store_open(&o, &e));
+  ck_assert_int_eq(e.code, VG_ERANGE);
+  o.path = NULL;
+  ck_assert_ptr_null(store_open(&o, NULL));
+}
+END_TEST
+
 static Suite *store_suite(void) {
   Suite *s = suite_create("store");
   TCase *tc = tcase_create("core");
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, t_keys_and_open_errors);
   tcase_add_test(tc, t_roundtrip);
   tcase_add_test(tc, t_resend_stored_once);
   tcase_add_test(tc, t_timeline_pages);
