@@ -29,6 +29,15 @@ struct outmsg {
   unsigned char data[]; /* LWS_PRE headroom, then the message */
 };
 
+/* A batch waiting for room in the ingest queue. lws may deliver what it has
+ * already read after rx flow control is turned off, so there can be several. */
+struct pending {
+  struct pending *next;
+  uint64_t first;
+  size_t len;
+  char data[];
+};
+
 enum sess_state { SESS_NEW, SESS_ENROLL, SESS_AWAIT_HELLO, SESS_READY, SESS_CLOSING };
 
 struct gw_session {
@@ -39,9 +48,8 @@ struct gw_session {
   struct vg_buf rx;
   struct outmsg *out_head, *out_tail;
   size_t out_count;
-  char *pending; /* a batch the ingest queue refused; rx is paused meanwhile */
-  size_t pending_len;
-  uint64_t pending_first;
+  struct pending *pending; /* batches the ingest queue refused, in order; rx paused */
+  bool paused;
   int close_code;
   char close_reason[124];
 };
@@ -51,6 +59,7 @@ struct gateway {
   struct vg_idmap sessions; /* id → struct gw_session * */
   json_t *by_sid;           /* sid → session id (integer) of the live session */
   uint64_t next_id;
+  size_t npaused; /* sessions with rx paused: gateway_drain walks them only if > 0 */
 };
 
 struct gateway *gateway_create(struct vigild *vd) {
@@ -211,12 +220,22 @@ static void handle_batch(struct gateway *gw, struct gw_session *s, const char *m
     session_fail(s, -VG_EPROTO, LWS_CLOSE_STATUS_PROTOCOL_ERR, err.msg);
     return;
   }
-  if (ingest_submit(gw->vd->ingest, s->id, s->oid, s->sid, first, ev, elen) == 0) return;
-  /* Queue full: keep the batch and stop reading until ingest has room. */
-  s->pending = vg_xmemdup(ev, elen);
-  s->pending_len = elen;
-  s->pending_first = first;
-  lws_rx_flow_control(s->wsi, 0);
+  if (!s->pending && ingest_submit(gw->vd->ingest, s->id, s->oid, s->sid, first, ev, elen) == 0)
+    return;
+  /* Queue full (or earlier batches still waiting): keep this one in order
+   * and stop reading until ingest has room. */
+  struct pending *p = vg_xmalloc(sizeof(*p) + elen), **tail = &s->pending;
+  p->next = NULL;
+  p->first = first;
+  p->len = elen;
+  memcpy(p->data, ev, elen);
+  while (*tail) tail = &(*tail)->next;
+  *tail = p;
+  if (!s->paused) {
+    s->paused = true;
+    gw->npaused++;
+    lws_rx_flow_control(s->wsi, 0);
+  }
 }
 
 static void handle_message(struct gateway *gw, struct gw_session *s) {
@@ -282,7 +301,11 @@ static void session_closed(struct gateway *gw, struct gw_session *s) {
     n = m->next;
     free(m);
   }
-  free(s->pending);
+  for (struct pending *p = s->pending, *n; p; p = n) {
+    n = p->next;
+    free(p);
+  }
+  if (s->paused) gw->npaused--;
   s->id = 0;
 }
 
@@ -324,18 +347,26 @@ void gateway_drain(struct gateway *gw) {
   if (!gw || !gw->vd->ingest) return;
   ingest_drain(gw->vd->ingest, on_done, gw);
   /* Retry paused sessions' batches; resume reading those the queue took. */
+  if (!gw->npaused) return;
   size_t it = 0;
   uint64_t id;
   void *v;
   while (vg_idmap_next(&gw->sessions, &it, &id, &v)) {
     struct gw_session *s = v;
-    if (!s->pending) continue;
-    if (ingest_submit(gw->vd->ingest, s->id, s->oid, s->sid, s->pending_first, s->pending,
-                      s->pending_len))
-      break; /* still full */
-    free(s->pending);
-    s->pending = NULL;
-    lws_rx_flow_control(s->wsi, 1);
+    if (!s->paused) continue;
+    int full = 0;
+    while (s->pending && !full) {
+      struct pending *p = s->pending;
+      full = ingest_submit(gw->vd->ingest, s->id, s->oid, s->sid, p->first, p->data, p->len);
+      if (!full) {
+        s->pending = p->next;
+        free(p);
+      }
+    }
+    if (full) break; /* still full: the next wake retries */
+    s->paused = false;
+    gw->npaused--;
+    if (s->state != SESS_CLOSING) lws_rx_flow_control(s->wsi, 1);
   }
 }
 

@@ -81,8 +81,7 @@ json_t *event_mix_next(struct event_mix *m) {
   char path[256], ip[32], h[65];
   switch (t) {
     case 0:
-      json_decref(p);
-      p = process(m, pid, 1 + pick(m, 2000));
+      p = process(m, pid, 1 + pick(m, 2000)); /* replaces the empty payload */
       json_object_set_new(p, "PARENT", process(m, 1 + pick(m, 2000), 1));
       json_object_set_new(ev, "event", p);
       break;

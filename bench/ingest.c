@@ -189,8 +189,12 @@ int main(int argc, char **argv) {
       sm->msgs = vg_xcalloc(sm->nmsgs, sizeof(struct vg_buf));
       for (size_t bi = 0; bi < sm->nmsgs; bi++) {
         vg_buf_init(&sm->msgs[bi], VG_LIMIT_MSG_BYTES);
-        vg_proto_batch_encode(&sm->msgs[bi], 1 + bi * per_batch,
-                              batches[(size_t)si * sm->nmsgs + bi], NULL);
+        struct vg_err be;
+        if (vg_proto_batch_encode(&sm->msgs[bi], 1 + bi * per_batch,
+                                  batches[(size_t)si * sm->nmsgs + bi], &be)) {
+          fprintf(stderr, "batch encode: %s\n", be.msg);
+          return 1;
+        }
       }
     }
     pthread_t *th = vg_xcalloc((size_t)nsensors, sizeof(pthread_t));

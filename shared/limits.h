@@ -70,6 +70,13 @@
 #define VG_LIMIT_WS_QUEUE_BYTES     (32u << 20) /* bytes queued in one direction */
 #define VG_LIMIT_WS_FRAGMENT_BYTES  (64u << 10) /* payload of one frame we send */
 #define VG_LIMIT_WS_REASON_BYTES    256         /* close reason / connect error text kept */
+/* Storage (backend/store*). */
+#define VG_LIMIT_STORE_BATCH_EVENTS 65536       /* events in one store_write_events() call */
+#define VG_LIMIT_STORE_PAGE         10000       /* events one timeline page may return */
+#define VG_LIMIT_STORE_TYPE_FILTER  64          /* event types in one timeline filter */
+#define VG_LIMIT_STORE_META_ID_BYTES 512        /* id part of a metadata key */
+#define VG_LIMIT_STORE_META_VALUE_BYTES (4u << 20) /* one metadata value or audit record */
+#define VG_LIMIT_STORE_META_BATCH   4096        /* records in one atomic metadata batch */
 
 /* Logging: one formatted line is truncated past this. */
 #define VG_LIMIT_LOG_LINE_BYTES     4096

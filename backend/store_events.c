@@ -1,0 +1,265 @@
+/* store_events.c — event reads over the day partitions: timeline pages,
+ * organisation scans, atom lookups, children, counts. */
+#include "backend/store_events.h"
+
+#include <string.h>
+
+#include "backend/store_int.h"
+#include "backend/store_keys.h"
+#include "shared/limits.h"
+
+enum { ROW_NEXT = 0, ROW_STOP = 1 };
+
+/* Fetch the event at oid|suffix in cf and hand it to cb. Returns 0 if it is
+ * missing, 1 delivered, 2 delivered and cb asked to stop, or negative. */
+static int deliver(struct store *s, rocksdb_column_family_handle_t *cf, const uint8_t *oid,
+                   const uint8_t *suffix, uint16_t type_id, store_rec_cb cb, void *ctx,
+                   struct vg_err *err) {
+  uint8_t k[STORE_KEY_EVENT_LEN];
+  char *dberr = NULL;
+  store_keys_org_from_suffix(k, oid, suffix);
+  rocksdb_pinnableslice_t *v =
+      rocksdb_get_pinned_cf(s->db, s->ro, cf, (const char *)k, sizeof(k), &dberr);
+  if (dberr) return store_db_fail(err, dberr, "event get");
+  if (!v) return 0;
+  struct store_rec r = {.oid = oid, .sid = suffix + 8, .type_id = type_id};
+  r.time_ms = (int64_t)store_keys_get_be64(suffix);
+  r.seq = store_keys_get_be64(suffix + 24);
+  r.data = rocksdb_pinnableslice_value(v, &r.len);
+  int stop = cb(ctx, &r);
+  rocksdb_pinnableslice_destroy(v);
+  return stop ? 2 : 1;
+}
+
+/* Called per key in range; returns ROW_NEXT, ROW_STOP or negative. */
+typedef int (*row_fn)(struct store *s, rocksdb_column_family_handle_t *cf, const uint8_t *k,
+                      size_t kl, const char *v, size_t vl, void *ctx, struct vg_err *err);
+
+/* Keys in [lo, hi) of every partition whose day meets [t0, t1), ascending. */
+static int walk(struct store *s, int64_t t0, int64_t t1, const uint8_t *lo, size_t lolen,
+                const uint8_t *hi, size_t hilen, row_fn fn, void *ctx, struct vg_err *err) {
+  int r = ROW_NEXT;
+  if (t1 <= t0) return 0;
+  int32_t last = store_day_of(t1 - 1);
+  rocksdb_readoptions_t *ro = rocksdb_readoptions_create();
+  rocksdb_readoptions_set_iterate_upper_bound(ro, (const char *)hi, hilen);
+  pthread_rwlock_rdlock(&s->lock);
+  for (size_t i = store_part_lower(s, store_day_of(t0));
+       i < s->nparts && s->parts[i].day <= last && r == ROW_NEXT; i++) {
+    rocksdb_column_family_handle_t *cf = s->parts[i].cf;
+    rocksdb_iterator_t *it = rocksdb_create_iterator_cf(s->db, ro, cf);
+    for (rocksdb_iter_seek(it, (const char *)lo, lolen); rocksdb_iter_valid(it) && r == ROW_NEXT;
+         rocksdb_iter_next(it)) {
+      size_t kl, vl;
+      const char *k = rocksdb_iter_key(it, &kl), *v = rocksdb_iter_value(it, &vl);
+      r = fn(s, cf, (const uint8_t *)k, kl, v, vl, ctx, err);
+    }
+    char *dberr = NULL;
+    rocksdb_iter_get_error(it, &dberr);
+    rocksdb_iter_destroy(it);
+    if (dberr) r = store_db_fail(err, dberr, "event scan");
+  }
+  pthread_rwlock_unlock(&s->lock);
+  rocksdb_readoptions_destroy(ro);
+  return r < 0 ? r : 0;
+}
+
+struct cb_ctx {
+  const uint8_t *oid;
+  store_rec_cb cb;
+  void *ctx;
+  int64_t n;
+};
+
+static int row_org(struct store *s, rocksdb_column_family_handle_t *cf, const uint8_t *k, size_t kl,
+                   const char *v, size_t vl, void *ctx, struct vg_err *err) {
+  (void)s, (void)cf, (void)err;
+  struct cb_ctx *c = ctx;
+  if (kl != STORE_KEY_EVENT_LEN) return ROW_NEXT;
+  struct store_rec r = {.oid = c->oid, .sid = k + 25, .data = v, .len = vl};
+  r.time_ms = (int64_t)store_keys_get_be64(k + 17);
+  r.seq = store_keys_get_be64(k + 41);
+  c->n++;
+  return c->cb(c->ctx, &r) ? ROW_STOP : ROW_NEXT;
+}
+
+static void time_bounds(uint8_t *lo, uint8_t *hi, size_t at, int64_t t0, int64_t t1) {
+  store_keys_put_be64(lo + at, (uint64_t)t0);
+  store_keys_put_be64(hi + at, (uint64_t)t1);
+}
+
+int64_t store_events_scan(struct store *s, const uint8_t *oid, int64_t t0, int64_t t1,
+                          store_rec_cb cb, void *ctx, struct vg_err *err) {
+  if (!oid || !cb) return vg_err_fail(err, VG_EINVAL, "store_events_scan: bad arguments");
+  if (t0 < 0) t0 = 0;
+  uint8_t lo[25] = {STORE_KEY_ORG}, hi[25] = {STORE_KEY_ORG};
+  memcpy(lo + 1, oid, STORE_ID_BYTES);
+  memcpy(hi + 1, oid, STORE_ID_BYTES);
+  time_bounds(lo, hi, 17, t0, t1);
+  struct cb_ctx c = {oid, cb, ctx, 0};
+  int r = walk(s, t0, t1, lo, sizeof(lo), hi, sizeof(hi), row_org, &c, err);
+  return r < 0 ? r : c.n;
+}
+
+static int row_child(struct store *s, rocksdb_column_family_handle_t *cf, const uint8_t *k,
+                     size_t kl, const char *v, size_t vl, void *ctx, struct vg_err *err) {
+  (void)k;
+  struct cb_ctx *c = ctx;
+  if (kl != STORE_KEY_CHILD_LEN || vl != STORE_KEY_SUFFIX_LEN) return ROW_NEXT;
+  int r = deliver(s, cf, c->oid, (const uint8_t *)v, 0, c->cb, c->ctx, err);
+  if (r < 0) return r;
+  c->n += r > 0;
+  return r == 2 ? ROW_STOP : ROW_NEXT;
+}
+
+int64_t store_events_children(struct store *s, const uint8_t *oid, const uint8_t *atom, int64_t t0,
+                              int64_t t1, store_rec_cb cb, void *ctx, struct vg_err *err) {
+  if (!oid || !atom || !cb)
+    return vg_err_fail(err, VG_EINVAL, "store_events_children: bad arguments");
+  if (t0 < 0) t0 = 0;
+  uint8_t lo[41], hi[41];
+  store_keys_prefix(lo, STORE_KEY_CHILD, oid, atom);
+  memcpy(hi, lo, STORE_KEY_PREFIX_LEN);
+  time_bounds(lo, hi, 33, t0, t1);
+  struct cb_ctx c = {oid, cb, ctx, 0};
+  int r = walk(s, t0, t1, lo, sizeof(lo), hi, sizeof(hi), row_child, &c, err);
+  return r < 0 ? r : c.n;
+}
+
+int store_events_atom(struct store *s, const uint8_t *oid, const uint8_t *atom, store_rec_cb cb,
+                      void *ctx, struct vg_err *err) {
+  if (!oid || !atom || !cb) return vg_err_fail(err, VG_EINVAL, "store_events_atom: bad arguments");
+  uint8_t k[STORE_KEY_ATOM_LEN];
+  store_keys_prefix(k, STORE_KEY_ATOM, oid, atom);
+  int r = 0;
+  pthread_rwlock_rdlock(&s->lock);
+  for (size_t i = s->nparts; i-- > 0 && r == 0;) {
+    char *dberr = NULL;
+    rocksdb_column_family_handle_t *cf = s->parts[i].cf;
+    rocksdb_pinnableslice_t *v =
+        rocksdb_get_pinned_cf(s->db, s->ro, cf, (const char *)k, sizeof(k), &dberr);
+    if (dberr) {
+      r = store_db_fail(err, dberr, "atom get");
+      break;
+    }
+    if (!v) continue;
+    size_t vl;
+    const char *suffix = rocksdb_pinnableslice_value(v, &vl);
+    if (vl == STORE_KEY_SUFFIX_LEN)
+      r = deliver(s, cf, oid, (const uint8_t *)suffix, 0, cb, ctx, err);
+    rocksdb_pinnableslice_destroy(v);
+  }
+  pthread_rwlock_unlock(&s->lock);
+  return r < 0 ? r : r > 0;
+}
+
+static int row_count(struct store *s, rocksdb_column_family_handle_t *cf, const uint8_t *k,
+                     size_t kl, const char *v, size_t vl, void *ctx, struct vg_err *err) {
+  (void)s, (void)cf, (void)k, (void)v, (void)vl, (void)err;
+  *(uint64_t *)ctx += kl == STORE_KEY_EVENT_LEN;
+  return ROW_NEXT;
+}
+
+int store_events_count(struct store *s, const uint8_t *oid, const uint8_t *sid, int64_t t0,
+                       int64_t t1, uint64_t *out, struct vg_err *err) {
+  if (!oid || !out) return vg_err_fail(err, VG_EINVAL, "store_events_count: bad arguments");
+  *out = 0;
+  if (t0 < 0) t0 = 0;
+  uint8_t lo[41], hi[41];
+  size_t at = 17;
+  lo[0] = STORE_KEY_ORG;
+  memcpy(lo + 1, oid, STORE_ID_BYTES);
+  if (sid) at = store_keys_prefix(lo, STORE_KEY_SENSOR, oid, sid);
+  memcpy(hi, lo, at);
+  time_bounds(lo, hi, at, t0, t1);
+  return walk(s, t0, t1, lo, at + 8, hi, at + 8, row_count, out, err);
+}
+
+static bool type_wanted(const struct store_timeline_q *q, uint16_t t) {
+  if (!q->ntypes) return true;
+  for (size_t i = 0; i < q->ntypes; i++)
+    if (q->types[i] == t) return true;
+  return false;
+}
+
+/* One partition of a timeline page. Returns delivered count, or negative;
+ * *stop when cb asked to. pos (49 bytes) is the start key; cur updated. */
+static int timeline_part(struct store *s, rocksdb_column_family_handle_t *cf,
+                         const struct store_timeline_q *q, const uint8_t *pos, size_t want,
+                         struct store_cursor *cur, store_rec_cb cb, void *ctx, bool *stop,
+                         struct vg_err *err) {
+  bool fwd = q->dir == STORE_FORWARD;
+  uint8_t bound[STORE_KEY_PREFIX_LEN + 1];
+  memcpy(bound, pos, STORE_KEY_PREFIX_LEN);
+  bound[STORE_KEY_PREFIX_LEN] = 0xff; /* past every S key of this sensor */
+  rocksdb_readoptions_t *ro = rocksdb_readoptions_create();
+  if (fwd)
+    rocksdb_readoptions_set_iterate_upper_bound(ro, (const char *)bound, sizeof(bound));
+  else
+    rocksdb_readoptions_set_iterate_lower_bound(ro, (const char *)bound, STORE_KEY_PREFIX_LEN);
+  rocksdb_iterator_t *it = rocksdb_create_iterator_cf(s->db, ro, cf);
+  if (fwd)
+    rocksdb_iter_seek(it, (const char *)pos, STORE_KEY_EVENT_LEN);
+  else
+    rocksdb_iter_seek_for_prev(it, (const char *)pos, STORE_KEY_EVENT_LEN);
+  int n = 0;
+  for (; rocksdb_iter_valid(it) && (size_t)n < want && !*stop;
+       fwd ? rocksdb_iter_next(it) : rocksdb_iter_prev(it)) {
+    size_t kl, vl;
+    const uint8_t *k = (const uint8_t *)rocksdb_iter_key(it, &kl);
+    const uint8_t *v = (const uint8_t *)rocksdb_iter_value(it, &vl);
+    if (kl != STORE_KEY_EVENT_LEN || vl != 2) continue;
+    if (cur->set && memcmp(k + 33, cur->pos, sizeof(cur->pos)) == 0) continue;
+    uint16_t type = store_keys_get_be16(v);
+    if (!type_wanted(q, type)) continue;
+    uint8_t suffix[STORE_KEY_SUFFIX_LEN];
+    store_keys_suffix(suffix, (int64_t)store_keys_get_be64(k + 33), q->sid,
+                      store_keys_get_be64(k + 41));
+    int r = deliver(s, cf, q->oid, suffix, type, cb, ctx, err);
+    if (r < 0) {
+      n = r;
+      break;
+    }
+    if (r == 0) continue;
+    cur->set = 1;
+    memcpy(cur->pos, k + 33, sizeof(cur->pos));
+    n++;
+    *stop = r == 2;
+  }
+  char *dberr = NULL;
+  rocksdb_iter_get_error(it, &dberr);
+  rocksdb_iter_destroy(it);
+  rocksdb_readoptions_destroy(ro);
+  return dberr ? store_db_fail(err, dberr, "timeline") : n;
+}
+
+int store_events_timeline(struct store *s, const struct store_timeline_q *q,
+                          struct store_cursor *cur, store_rec_cb cb, void *ctx,
+                          struct vg_err *err) {
+  if (!q || !q->oid || !q->sid || !cur || !cb || q->limit == 0 || q->limit > VG_LIMIT_STORE_PAGE ||
+      q->ntypes > VG_LIMIT_STORE_TYPE_FILTER || (q->ntypes && !q->types))
+    return vg_err_fail(err, VG_EINVAL, "store_events_timeline: bad arguments");
+  bool fwd = q->dir == STORE_FORWARD;
+  uint8_t pos[STORE_KEY_EVENT_LEN];
+  int64_t from = q->from_ms < 0 ? 0 : q->from_ms;
+  store_keys_sensor(pos, q->oid, q->sid, from, fwd ? 0 : UINT64_MAX);
+  if (cur->set) memcpy(pos + 33, cur->pos, sizeof(cur->pos));
+  int32_t day = store_day_of((int64_t)store_keys_get_be64(pos + 33));
+  int total = 0;
+  bool stop = false;
+  pthread_rwlock_rdlock(&s->lock);
+  size_t i = store_part_lower(s, day);
+  if (!fwd) /* one past the last partition to read */
+    i = day == INT32_MAX ? s->nparts : store_part_lower(s, day + 1);
+  while ((size_t)total < q->limit && !stop && (fwd ? i < s->nparts : i > 0)) {
+    rocksdb_column_family_handle_t *cf = s->parts[fwd ? i++ : --i].cf;
+    int r = timeline_part(s, cf, q, pos, q->limit - (size_t)total, cur, cb, ctx, &stop, err);
+    if (r < 0) {
+      total = r;
+      break;
+    }
+    total += r;
+  }
+  pthread_rwlock_unlock(&s->lock);
+  return total;
+}

@@ -1,0 +1,86 @@
+/* store_int.h — the inside of struct store, shared by the store*.c files and
+ * by nothing else. */
+#ifndef VIGILD_STORE_INT_H
+#define VIGILD_STORE_INT_H
+
+#include <pthread.h>
+#include <rocksdb/c.h>
+#include <stdatomic.h>
+
+#include "backend/store.h"
+
+struct store_part {
+  int32_t day;                        /* UTC day number */
+  rocksdb_column_family_handle_t *cf; /* ev_YYYYMMDD */
+};
+
+struct store_agg; /* store_write.c: per-batch counter sums */
+struct store_seq; /* store_seq.c: highest seq stored per sensor */
+
+struct store {
+  char *path;
+  rocksdb_t *db;
+  rocksdb_options_t *db_opts, *ev_opts, *cnt_opts, *meta_opts; /* live until close */
+  rocksdb_cache_t *cache;
+  rocksdb_writeoptions_t *wo, *wo_sync;
+  rocksdb_readoptions_t *ro;
+  rocksdb_column_family_handle_t *cf_default, *cf_counters, *cf_meta, *cf_audit;
+  int64_t retention_ms;
+  int64_t (*clock_ms)(void *ctx);
+  void *clock_ctx;
+
+  pthread_rwlock_t lock;    /* guards parts/nparts/capparts */
+  struct store_part *parts; /* sorted by day, ascending */
+  size_t nparts, capparts;
+
+  pthread_mutex_t write_mu; /* one store_write_events at a time; guards agg, seq */
+  struct store_agg *agg;
+  struct store_seq *seq;
+
+  _Atomic uint64_t events_written, events_duplicate, events_refused;
+  _Atomic uint64_t audit_seq; /* next audit counter */
+};
+
+/* "now" from the configured clock. */
+int64_t store_now_ms(const struct store *s);
+/* Fill err from a RocksDB error string (freed here) and return -VG_EDB. */
+int store_db_fail(struct vg_err *err, char *dberr, const char *what);
+
+/* Partition map (store_part.c). Caller holds s->lock unless noted. */
+/* Index of the first partition with day ≥ day (nparts if none). */
+size_t store_part_lower(const struct store *s, int32_t day);
+/* Handle of day's partition or NULL. */
+rocksdb_column_family_handle_t *store_part_find(const struct store *s, int32_t day);
+/* Add an opened handle (open time, no lock needed). */
+void store_part_add(struct store *s, int32_t day, rocksdb_column_family_handle_t *cf);
+/* Create day's partition if missing. Takes s->lock exclusive itself: the
+ * caller must NOT hold it. 0 or -VG_EDB. */
+int store_part_ensure(struct store *s, int32_t day, struct vg_err *err);
+/* Drop partitions with day < before_day; takes s->lock exclusive. Count or -VG_EDB. */
+int store_part_drop_before(struct store *s, int32_t before_day, struct vg_err *err);
+/* Destroy every handle (close time). */
+void store_part_free_all(struct store *s);
+
+/* Counter merge operator (store_counters.c); ownership passes to options. */
+rocksdb_mergeoperator_t *store_counters_merge_operator(void);
+/* Remove counters past retention (store_counters.c). 0 or -VG_EDB. */
+int store_counters_expire(struct store *s, int64_t horizon_ms, struct vg_err *err);
+/* Period number of a bucket for a granularity (store_counters.c). */
+uint32_t store_counters_period(int gran, int64_t time_ms);
+int64_t store_counters_bucket(int gran, int64_t time_ms);
+
+/* Per-batch aggregation table (store_write.c). */
+void store_write_agg_free(struct store_agg *a);
+
+/* Highest stored seq per sensor (store_seq.c); writer only, under write_mu.
+ * begin: make room for a batch. maybe_stored: *maybe = the event may
+ * already be stored (look it up); notes its seq. emit: add the grown
+ * maxima to b (NULL: just forget them; the in-memory maxima stay, which is
+ * safe: they only ever overstate what may be stored). */
+void store_seq_begin(struct store *s, size_t events);
+int store_seq_maybe_stored(struct store *s, const struct store_event *e, bool *maybe,
+                           struct vg_err *err);
+void store_seq_emit(struct store *s, rocksdb_writebatch_t *b);
+void store_seq_free(struct store_seq *q);
+
+#endif

@@ -1,0 +1,274 @@
+/* store_write.c — the event write path: one WriteBatch per call holding the
+ * org key, the sensor/atom/child indexes and the counter merges, summed per
+ * (oid, sid, bucket, type) within the batch. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/store_counters.h"
+#include "backend/store_int.h"
+#include "backend/store_keys.h"
+#include "shared/alloc.h"
+#include "shared/limits.h"
+
+/* Open-addressing table of counter keys → sums, reused across calls. */
+struct agg_slot {
+  uint8_t key[STORE_KEY_COUNTER_LEN];
+  bool used;
+  uint64_t n;
+};
+/* A put waiting to enter the batch: puts go in key order, so the memtable
+ * skiplist inserts reuse their splice instead of jumping for every key. */
+struct pending {
+  rocksdb_column_family_handle_t *cf;
+  const char *val;
+  size_t vlen;
+  uint8_t klen;
+  uint8_t key[STORE_KEY_CHILD_LEN];
+  uint8_t small[STORE_KEY_SUFFIX_LEN]; /* val points here for index values */
+};
+struct store_agg {
+  struct agg_slot *slots;
+  size_t cap;     /* power of two */
+  uint32_t *used; /* indexes of used slots, to emit and reset */
+  size_t nused;
+  struct pending *pend;
+  struct pending **order; /* pend sorted by (cf, key) */
+  size_t npend, cappend;
+};
+
+static const uint8_t zero_sid[STORE_ID_BYTES];
+
+void store_write_agg_free(struct store_agg *a) {
+  if (!a) return;
+  free(a->slots);
+  free(a->used);
+  free(a->pend);
+  free(a->order);
+  free(a);
+}
+
+static void agg_reserve(struct store *s, size_t events) {
+  struct store_agg *a = s->agg;
+  if (!a) a = s->agg = vg_xcalloc(1, sizeof(*a));
+  a->npend = 0;
+  if (a->cappend < events * 4) {
+    a->cappend = events * 4;
+    a->pend = vg_xreallocarray(a->pend, a->cappend, sizeof(*a->pend));
+    a->order = vg_xreallocarray(a->order, a->cappend, sizeof(*a->order));
+  }
+  size_t keys = events * 6;
+  if (a->cap >= keys * 2) return;
+  size_t cap = 1024;
+  while (cap < keys * 2) cap *= 2;
+  free(a->slots);
+  free(a->used);
+  a->slots = vg_xcalloc(cap, sizeof(*a->slots));
+  a->used = vg_xcalloc(cap, sizeof(*a->used));
+  a->cap = cap;
+  a->nused = 0;
+}
+
+static void agg_add(struct store_agg *a, const uint8_t *key) {
+  size_t mask = a->cap - 1, i = (size_t)store_keys_hash(key, STORE_KEY_COUNTER_LEN) & mask;
+  while (a->slots[i].used && memcmp(a->slots[i].key, key, STORE_KEY_COUNTER_LEN) != 0)
+    i = (i + 1) & mask;
+  struct agg_slot *sl = &a->slots[i];
+  if (!sl->used) {
+    memcpy(sl->key, key, STORE_KEY_COUNTER_LEN);
+    sl->used = true;
+    sl->n = 0;
+    a->used[a->nused++] = (uint32_t)i;
+  }
+  sl->n++;
+}
+
+static void agg_count(struct store_agg *a, const struct store_event *e, int64_t t) {
+  uint8_t k[STORE_KEY_COUNTER_LEN];
+  for (int g = STORE_GRAN_MINUTE; g <= STORE_GRAN_DAY; g++) {
+    uint32_t period = store_counters_period(g, t);
+    int64_t bucket = store_counters_bucket(g, t);
+    store_keys_counter(k, g, period, e->oid, e->sid, bucket, e->type_id);
+    agg_add(a, k);
+    store_keys_counter(k, g, period, e->oid, zero_sid, bucket, e->type_id);
+    agg_add(a, k);
+  }
+}
+
+static int cmp_slot(const void *x, const void *y, void *slots) {
+  const struct agg_slot *sl = slots;
+  return memcmp(sl[*(const uint32_t *)x].key, sl[*(const uint32_t *)y].key, STORE_KEY_COUNTER_LEN);
+}
+static int cmp_pending(const void *x, const void *y) {
+  const struct pending *p = *(struct pending *const *)x, *q = *(struct pending *const *)y;
+  if (p->cf != q->cf) return (uintptr_t)p->cf < (uintptr_t)q->cf ? -1 : 1;
+  int c = memcmp(p->key, q->key, p->klen < q->klen ? p->klen : q->klen);
+  return c ? c : (int)p->klen - (int)q->klen;
+}
+
+/* Add the sums to b (if not NULL), in key order, and empty the table. */
+static void agg_emit(struct store *s, rocksdb_writebatch_t *b) {
+  struct store_agg *a = s->agg;
+  if (b) qsort_r(a->used, a->nused, sizeof(*a->used), cmp_slot, a->slots);
+  for (size_t i = 0; i < a->nused; i++) {
+    struct agg_slot *sl = &a->slots[a->used[i]];
+    sl->used = false;
+    if (!b) continue;
+    uint8_t v[8];
+    for (int j = 0; j < 8; j++) v[j] = (uint8_t)(sl->n >> (8 * j)); /* u64 little-endian */
+    rocksdb_writebatch_merge_cf(b, s->cf_counters, (const char *)sl->key, sizeof(sl->key),
+                                (const char *)v, sizeof(v));
+  }
+  a->nused = 0;
+}
+
+/* Is the event (its sensor key) already stored? */
+static int already_stored(struct store *s, rocksdb_column_family_handle_t *cf, const uint8_t *sk,
+                          bool *found, struct vg_err *err) {
+  char *dberr = NULL;
+  rocksdb_pinnableslice_t *v =
+      rocksdb_get_pinned_cf(s->db, s->ro, cf, (const char *)sk, STORE_KEY_EVENT_LEN, &dberr);
+  if (dberr) return store_db_fail(err, dberr, "dedupe lookup");
+  *found = v != NULL;
+  rocksdb_pinnableslice_destroy(v);
+  return 0;
+}
+
+static struct pending *pend_add(struct store_agg *a, rocksdb_column_family_handle_t *cf,
+                                const uint8_t *k, size_t klen) {
+  struct pending *p = &a->pend[a->npend++];
+  p->cf = cf;
+  p->klen = (uint8_t)klen;
+  memcpy(p->key, k, klen);
+  p->val = (const char *)p->small;
+  return p;
+}
+
+/* Queue the org key and the indexes of one event. */
+static void put_event(struct store_agg *a, rocksdb_column_family_handle_t *cf,
+                      const struct store_event *e, int64_t t, const uint8_t *sk) {
+  uint8_t k[STORE_KEY_CHILD_LEN];
+  store_keys_org(k, e->oid, t, e->sid, e->seq);
+  struct pending *p = pend_add(a, cf, k, STORE_KEY_EVENT_LEN);
+  p->val = e->data;
+  p->vlen = e->len;
+  p = pend_add(a, cf, sk, STORE_KEY_EVENT_LEN);
+  store_keys_put_be16(p->small, e->type_id);
+  p->vlen = 2;
+  if (e->has_this) {
+    store_keys_prefix(k, STORE_KEY_ATOM, e->oid, e->this_atom);
+    p = pend_add(a, cf, k, STORE_KEY_ATOM_LEN);
+    p->vlen = store_keys_suffix(p->small, t, e->sid, e->seq);
+  }
+  if (e->has_parent) {
+    store_keys_child(k, e->oid, e->parent_atom, t, e->has_this ? e->this_atom : zero_sid);
+    p = pend_add(a, cf, k, STORE_KEY_CHILD_LEN);
+    p->vlen = store_keys_suffix(p->small, t, e->sid, e->seq);
+  }
+}
+
+static void pend_emit(struct store_agg *a, rocksdb_writebatch_t *b) {
+  for (size_t i = 0; i < a->npend; i++) a->order[i] = &a->pend[i];
+  qsort(a->order, a->npend, sizeof(*a->order), cmp_pending);
+  for (size_t i = 0; i < a->npend; i++) {
+    struct pending *p = a->order[i];
+    rocksdb_writebatch_put_cf(b, p->cf, (const char *)p->key, p->klen, p->val, p->vlen);
+  }
+  a->npend = 0;
+}
+
+static int validate(const struct store_event *ev, size_t n, struct vg_err *err) {
+  if (n > VG_LIMIT_STORE_BATCH_EVENTS)
+    return vg_err_fail(err, VG_ELIMIT, "store: %zu events in one batch (max %d)", n,
+                       VG_LIMIT_STORE_BATCH_EVENTS);
+  for (size_t i = 0; i < n; i++) {
+    if (ev[i].len > VG_LIMIT_EVENT_BYTES)
+      return vg_err_fail(err, VG_ELIMIT, "store: event %zu is %zu bytes", i, ev[i].len);
+    if ((!ev[i].data && ev[i].len) || ev[i].type_id == 0)
+      return vg_err_fail(err, VG_EINVAL, "store: event %zu has no data or type", i);
+  }
+  return 0;
+}
+
+/* Effective key times: far-future → now; refused → INT64_MIN. Creates the
+ * partitions the batch needs. Returns refused count or negative. */
+static int plan(struct store *s, const struct store_event *ev, size_t n, int64_t *t,
+                struct vg_err *err) {
+  int64_t now = store_now_ms(s), horizon = now - s->retention_ms;
+  int refused = 0;
+  int32_t last_day = INT32_MIN;
+  for (size_t i = 0; i < n; i++) {
+    t[i] = ev[i].time_ms > now + STORE_DAY_MS ? now : ev[i].time_ms;
+    if (t[i] < horizon || t[i] < 0) {
+      t[i] = INT64_MIN;
+      refused++;
+      continue;
+    }
+    int32_t day = store_day_of(t[i]);
+    if (day == last_day) continue;
+    int r = store_part_ensure(s, day, err);
+    if (r < 0) return r;
+    last_day = day;
+  }
+  return refused;
+}
+
+int store_write_events(struct store *s, const struct store_event *ev, size_t n, bool sync,
+                       struct vg_err *err) {
+  int r = validate(ev, n, err);
+  if (r < 0 || n == 0) return r;
+  int64_t *t = vg_xcalloc(n, sizeof(*t));
+  pthread_mutex_lock(&s->write_mu);
+  int refused = plan(s, ev, n, t, err);
+  if (refused < 0) {
+    r = refused;
+    goto out;
+  }
+  agg_reserve(s, n);
+  store_seq_begin(s, n);
+  rocksdb_writebatch_t *b = rocksdb_writebatch_create();
+  uint64_t written = 0, dup = 0;
+  pthread_rwlock_rdlock(&s->lock);
+  int32_t last_day = INT32_MIN;
+  rocksdb_column_family_handle_t *cf = NULL;
+  for (size_t i = 0; i < n && r == 0; i++) {
+    if (t[i] == INT64_MIN) continue;
+    int32_t day = store_day_of(t[i]);
+    if (day != last_day) cf = store_part_find(s, day), last_day = day;
+    if (!cf) { /* dropped by a concurrent retention run: past the horizon */
+      refused++;
+      continue;
+    }
+    uint8_t sk[STORE_KEY_EVENT_LEN];
+    bool found = false, maybe = false;
+    store_keys_sensor(sk, ev[i].oid, ev[i].sid, t[i], ev[i].seq);
+    r = store_seq_maybe_stored(s, &ev[i], &maybe, err);
+    if (r == 0 && maybe) r = already_stored(s, cf, sk, &found, err);
+    if (r < 0 || found) {
+      dup += found;
+      continue;
+    }
+    put_event(s->agg, cf, &ev[i], t[i], sk);
+    agg_count(s->agg, &ev[i], t[i]);
+    written++;
+  }
+  agg_emit(s, r == 0 ? b : NULL);
+  store_seq_emit(s, r == 0 ? b : NULL);
+  if (r == 0) pend_emit(s->agg, b);
+  if (r == 0) {
+    char *dberr = NULL;
+    rocksdb_write(s->db, sync ? s->wo_sync : s->wo, b, &dberr);
+    if (dberr) r = store_db_fail(err, dberr, "write events");
+  }
+  pthread_rwlock_unlock(&s->lock);
+  rocksdb_writebatch_destroy(b);
+  if (r == 0) {
+    atomic_fetch_add(&s->events_written, written);
+    atomic_fetch_add(&s->events_duplicate, dup);
+    atomic_fetch_add(&s->events_refused, (uint64_t)refused);
+    r = refused;
+  }
+out:
+  pthread_mutex_unlock(&s->write_mu);
+  free(t);
+  return r;
+}

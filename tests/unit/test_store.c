@@ -1,0 +1,570 @@
+/* test_store.c — the storage layer: events, timeline paging, atoms,
+ * counters, retention, durability, metadata, audit, concurrency. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "backend/store.h"
+#include "backend/store_audit.h"
+#include "backend/store_counters.h"
+#include "backend/store_events.h"
+#include "backend/store_keys.h"
+#include "backend/store_meta.h"
+#include "tests/harness/harness.h"
+
+#define NOW0 1764340000000LL /* 2025-11-28T14:26:40Z */
+#define MIN_MS 60000LL
+#define MAXEV 4096
+
+static int64_t now_ms = NOW0;
+static int64_t test_clock(void *ctx) {
+  (void)ctx;
+  return now_ms;
+}
+
+static char *dir;
+static struct store *st;
+static struct store_event evs[MAXEV];
+static char data[MAXEV][96];
+
+static void id(uint8_t *out, int v) {
+  memset(out, 0, STORE_ID_BYTES);
+  out[0] = 0x42;
+  out[15] = (uint8_t)v;
+  out[14] = (uint8_t)(v >> 8);
+}
+
+/* Fill evs[i]: org o, sensor s, time t, seq q, type ty. */
+static struct store_event *mk(int i, int o, int s, int64_t t, uint64_t q, uint16_t ty) {
+  struct store_event *e = &evs[i];
+  memset(e, 0, sizeof(*e));
+  id(e->oid, o);
+  id(e->sid, s);
+  e->time_ms = t;
+  e->seq = q;
+  e->type_id = ty;
+  int n = snprintf(data[i], sizeof(data[i]), "{\"o\":%d,\"s\":%d,\"t\":%lld,\"q\":%llu}", o, s,
+                   (long long)t, (unsigned long long)q);
+  e->data = data[i];
+  e->len = (size_t)n;
+  return e;
+}
+
+static struct store *open_store(int64_t retention_s) {
+  struct store_opts o = {.path = dir,
+                         .retention_s = retention_s,
+                         .clock_ms = test_clock,
+                         .write_buffer_bytes = 4 << 20,
+                         .block_cache_bytes = 8 << 20};
+  struct vg_err e = {0};
+  struct store *s = store_open(&o, &e);
+  ck_assert_msg(s != NULL, "store_open: %s", e.msg);
+  return s;
+}
+
+static void setup(void) {
+  now_ms = NOW0;
+  dir = harness_mkdtemp("store");
+  st = open_store(30 * 86400);
+}
+static void teardown(void) {
+  store_close(st);
+  harness_rm_rf(dir);
+  free(dir);
+}
+
+static uint64_t count(int o, int s, int64_t t0, int64_t t1) {
+  uint8_t oid[16], sid[16];
+  uint64_t n = 0;
+  id(oid, o);
+  id(sid, s);
+  ck_assert_int_eq(store_events_count(st, oid, s ? sid : NULL, t0, t1, &n, NULL), 0);
+  return n;
+}
+
+/* Collected records: (time, seq) pairs and the bytes of the last one. */
+struct got {
+  int n;
+  int64_t t[MAXEV];
+  uint64_t q[MAXEV];
+  uint16_t ty[MAXEV];
+  char last[96];
+};
+static int collect(void *ctx, const struct store_rec *r) {
+  struct got *g = ctx;
+  ck_assert_int_lt(g->n, MAXEV);
+  g->t[g->n] = r->time_ms;
+  g->q[g->n] = r->seq;
+  g->ty[g->n] = r->type_id;
+  ck_assert_uint_lt(r->len, sizeof(g->last));
+  memcpy(g->last, r->data, r->len);
+  g->last[r->len] = '\0';
+  g->n++;
+  return 0;
+}
+
+static void write_ok(size_t n, bool sync) {
+  struct vg_err e = {0};
+  ck_assert_msg(store_write_events(st, evs, n, sync, &e) == 0, "write: %s", e.msg);
+}
+
+START_TEST(t_roundtrip) {
+  mk(0, 1, 1, NOW0 - 1000, 1, 7);
+  mk(1, 1, 1, NOW0 - 500, 2, 8);
+  evs[1].has_this = true;
+  id(evs[1].this_atom, 99);
+  write_ok(2, false);
+  struct got g = {0};
+  uint8_t oid[16], sid[16], atom[16];
+  id(oid, 1);
+  id(sid, 1);
+  id(atom, 99);
+  struct store_cursor c = STORE_CURSOR_INIT;
+  struct store_timeline_q q = {oid, sid, 0, STORE_FORWARD, 10, NULL, 0};
+  ck_assert_int_eq(store_events_timeline(st, &q, &c, collect, &g, NULL), 2);
+  ck_assert_int_eq(g.t[0], NOW0 - 1000);
+  ck_assert_int_eq(g.ty[1], 8);
+  ck_assert_str_eq(g.last, data[1]);
+  memset(&g, 0, sizeof(g));
+  ck_assert_int_eq(store_events_atom(st, oid, atom, collect, &g, NULL), 1);
+  ck_assert_str_eq(g.last, data[1]);
+  id(atom, 98);
+  ck_assert_int_eq(store_events_atom(st, oid, atom, collect, &g, NULL), 0);
+  struct store_stats ss;
+  ck_assert_int_eq(store_stats(st, &ss, NULL), 0);
+  ck_assert_uint_eq(ss.events_written, 2);
+  ck_assert_uint_eq(ss.partitions, 1);
+}
+END_TEST
+
+static int sum_cb(void *ctx, int64_t b, uint16_t ty, uint64_t n) {
+  (void)b, (void)ty;
+  *(uint64_t *)ctx += n;
+  return 0;
+}
+static uint64_t counter_sum(int o, int s, enum store_gran g, int64_t t0, int64_t t1, uint16_t ty) {
+  uint8_t oid[16], sid[16];
+  uint64_t n = 0;
+  id(oid, o);
+  id(sid, s);
+  ck_assert_int_ge(store_counters_get(st, oid, s ? sid : NULL, g, t0, t1, ty, sum_cb, &n, NULL), 0);
+  return n;
+}
+
+START_TEST(t_resend_stored_once) {
+  for (int i = 0; i < 100; i++) mk(i, 1, 1 + i % 3, NOW0 - 3600000 + i * 1000, (uint64_t)i, 5);
+  write_ok(100, true);
+  ck_assert_uint_eq(count(1, 0, 0, INT64_MAX), 100);
+  write_ok(100, true); /* the same batch again */
+  write_ok(50, false); /* and a part of it */
+  ck_assert_uint_eq(count(1, 0, 0, INT64_MAX), 100);
+  ck_assert_uint_eq(count(1, 2, 0, INT64_MAX), 33);
+  ck_assert_uint_eq(counter_sum(1, 0, STORE_GRAN_MINUTE, 0, INT64_MAX, 0), 100);
+  ck_assert_uint_eq(counter_sum(1, 0, STORE_GRAN_DAY, 0, INT64_MAX, 0), 100);
+  struct store_stats ss;
+  ck_assert_int_eq(store_stats(st, &ss, NULL), 0);
+  ck_assert_uint_eq(ss.events_written, 100);
+  ck_assert_uint_eq(ss.events_duplicate, 150);
+  /* a late event with a seq below the highest stored is still new */
+  mk(0, 1, 1, NOW0 - 7200000, 1000, 5);
+  mk(1, 1, 1, NOW0 - 7100000, 500, 5);
+  write_ok(1, false);
+  write_ok(2, false);
+  ck_assert_uint_eq(count(1, 0, 0, INT64_MAX), 102);
+  ck_assert_uint_eq(counter_sum(1, 1, STORE_GRAN_HOUR, 0, INT64_MAX, 5), 36);
+}
+END_TEST
+
+/* 60 events of sensor 1 over 6 days (written out of order) and noise from
+ * sensor 2 and org 2 at the same times. */
+static int write_days(void) {
+  int n = 0;
+  for (int i = 0; i < 60; i++) {
+    int j = (i * 37) % 60; /* permutation */
+    int64_t t = NOW0 - 6 * 86400000LL + j * (86400000LL / 10);
+    mk(n++, 1, 1, t, (uint64_t)j, (uint16_t)(1 + j % 3));
+    mk(n++, 1, 2, t, (uint64_t)j, 1);
+    mk(n++, 2, 1, t, (uint64_t)j, 1);
+  }
+  write_ok((size_t)n, false);
+  return 60;
+}
+
+static void page_all(enum store_dir dir_, int64_t from, size_t page, struct got *g) {
+  uint8_t oid[16], sid[16];
+  id(oid, 1);
+  id(sid, 1);
+  struct store_cursor c = STORE_CURSOR_INIT;
+  struct store_timeline_q q = {oid, sid, from, dir_, page, NULL, 0};
+  int r;
+  do {
+    r = store_events_timeline(st, &q, &c, collect, g, NULL);
+    ck_assert_int_ge(r, 0);
+  } while ((size_t)r == page);
+}
+
+START_TEST(t_timeline_pages) {
+  int n = write_days();
+  struct store_stats ss;
+  ck_assert_int_eq(store_stats(st, &ss, NULL), 0);
+  ck_assert_uint_ge(ss.partitions, 6);
+  struct got *g = calloc(1, sizeof(*g));
+  page_all(STORE_FORWARD, 0, 7, g);
+  ck_assert_int_eq(g->n, n);
+  for (int i = 0; i < n; i++) ck_assert_uint_eq(g->q[i], (uint64_t)i);
+  memset(g, 0, sizeof(*g));
+  page_all(STORE_BACKWARD, NOW0, 4, g);
+  ck_assert_int_eq(g->n, n);
+  for (int i = 0; i < n; i++) ck_assert_uint_eq(g->q[i], (uint64_t)(n - 1 - i));
+  memset(g, 0, sizeof(*g));
+  /* from_ms is inclusive both ways */
+  int64_t t10 = NOW0 - 6 * 86400000LL + 10 * (86400000LL / 10);
+  page_all(STORE_FORWARD, t10, 1000, g);
+  ck_assert_int_eq(g->n, n - 10);
+  ck_assert_int_eq(g->t[0], t10);
+  memset(g, 0, sizeof(*g));
+  page_all(STORE_BACKWARD, t10, 3, g);
+  ck_assert_int_eq(g->n, 11);
+  ck_assert_int_eq(g->t[0], t10);
+  free(g);
+}
+END_TEST
+
+START_TEST(t_timeline_stable_under_ingest) {
+  int n = write_days();
+  uint8_t oid[16], sid[16];
+  id(oid, 1);
+  id(sid, 1);
+  struct got *g = calloc(1, sizeof(*g));
+  struct store_cursor c = STORE_CURSOR_INIT;
+  struct store_timeline_q q = {oid, sid, 0, STORE_FORWARD, 9, NULL, 0};
+  int pages = 0, added = 0, r;
+  do {
+    r = store_events_timeline(st, &q, &c, collect, g, NULL);
+    ck_assert_int_ge(r, 0);
+    if (pages++ < 4) { /* ingest continues: newer events, and one at the cursor's time */
+      mk(0, 1, 1, NOW0 - 1000 + pages, (uint64_t)(1000 + pages), 1);
+      mk(1, 1, 1, g->t[g->n - 1], g->q[g->n - 1] + 100000, 1);
+      write_ok(2, false);
+      added += 2;
+    }
+  } while (r == 9);
+  ck_assert_int_eq(g->n, n + added);
+  for (int i = 1; i < g->n; i++) /* strictly increasing: no duplicate, in order */
+    ck_assert(g->t[i] > g->t[i - 1] || (g->t[i] == g->t[i - 1] && g->q[i] > g->q[i - 1]));
+  free(g);
+}
+END_TEST
+
+START_TEST(t_type_filter) {
+  write_days();
+  uint8_t oid[16], sid[16];
+  id(oid, 1);
+  id(sid, 1);
+  uint16_t types[] = {2};
+  struct got *g = calloc(1, sizeof(*g));
+  struct store_cursor c = STORE_CURSOR_INIT;
+  struct store_timeline_q q = {oid, sid, NOW0, STORE_BACKWARD, 100, types, 1};
+  ck_assert_int_eq(store_events_timeline(st, &q, &c, collect, g, NULL), 20);
+  for (int i = 0; i < g->n; i++) ck_assert_int_eq(g->ty[i], 2);
+  ck_assert_uint_eq(g->q[0], 58);
+  free(g);
+}
+END_TEST
+
+START_TEST(t_org_scan) {
+  write_days();
+  uint8_t oid[16];
+  id(oid, 1);
+  struct got *g = calloc(1, sizeof(*g));
+  int64_t t0 = NOW0 - 5 * 86400000LL, t1 = NOW0 - 2 * 86400000LL;
+  int64_t r = store_events_scan(st, oid, t0, t1, collect, g, NULL);
+  ck_assert_int_eq(r, 60); /* 30 time points × 2 sensors */
+  ck_assert_int_eq(g->n, 60);
+  for (int i = 0; i < g->n; i++) {
+    ck_assert(g->t[i] >= t0 && g->t[i] < t1);
+    if (i) ck_assert(g->t[i] >= g->t[i - 1]);
+  }
+  ck_assert_uint_eq(count(1, 0, t0, t1), 60);
+  ck_assert_uint_eq(count(2, 0, 0, INT64_MAX), 60);
+  free(g);
+}
+END_TEST
+
+START_TEST(t_atoms_children) {
+  mk(0, 1, 1, NOW0 - 5000, 1, 1);
+  evs[0].has_this = true;
+  id(evs[0].this_atom, 500);
+  for (int i = 1; i <= 3; i++) {
+    mk(i, 1, 1, NOW0 - 5000 + i * 86400000LL / 2 - 86400000LL, (uint64_t)(i + 1), 1);
+    evs[i].has_this = evs[i].has_parent = true;
+    id(evs[i].this_atom, 500 + i);
+    id(evs[i].parent_atom, 500);
+  }
+  write_ok(4, false);
+  uint8_t oid[16], atom[16];
+  id(oid, 1);
+  id(atom, 500);
+  struct got *g = calloc(1, sizeof(*g));
+  ck_assert_int_eq(store_events_children(st, oid, atom, 0, INT64_MAX, collect, g, NULL), 3);
+  ck_assert_uint_eq(g->q[0], 2);
+  ck_assert_uint_eq(g->q[2], 4);
+  ck_assert(g->t[0] < g->t[1] && g->t[1] < g->t[2]);
+  memset(g, 0, sizeof(*g));
+  id(atom, 502);
+  ck_assert_int_eq(store_events_atom(st, oid, atom, collect, g, NULL), 1);
+  ck_assert_str_eq(g->last, data[2]);
+  free(g);
+}
+END_TEST
+
+START_TEST(t_counters) {
+  /* 3 hours of events, 2 sensors, 2 types: 7 per minute. */
+  int n = 0;
+  int64_t base = NOW0 - NOW0 % 86400000LL + 3600000; /* 01:00 today */
+  for (int m = 0; m < 180; m++)
+    for (int k = 0; k < 7; k++)
+      mk(n++, 1, 1 + k % 2, base + m * MIN_MS + k, (uint64_t)(m * 7 + k), (uint16_t)(1 + k % 2));
+  write_ok((size_t)n, false);
+  ck_assert_uint_eq(counter_sum(1, 0, STORE_GRAN_MINUTE, base, base + 180 * MIN_MS, 0), 1260);
+  ck_assert_uint_eq(counter_sum(1, 0, STORE_GRAN_HOUR, base, base + 180 * MIN_MS, 0), 1260);
+  ck_assert_uint_eq(counter_sum(1, 0, STORE_GRAN_DAY, 0, INT64_MAX, 0), 1260);
+  ck_assert_uint_eq(counter_sum(1, 1, STORE_GRAN_HOUR, 0, INT64_MAX, 0), 720);
+  ck_assert_uint_eq(counter_sum(1, 0, STORE_GRAN_MINUTE, 0, INT64_MAX, 2), 540);
+  ck_assert_uint_eq(counter_sum(1, 0, STORE_GRAN_MINUTE, base, base + MIN_MS, 0), 7);
+  ck_assert_uint_eq(counter_sum(1, 0, STORE_GRAN_HOUR, base + 3600000, base + 7200000, 1), 240);
+  ck_assert_uint_eq(counter_sum(2, 0, STORE_GRAN_DAY, 0, INT64_MAX, 0), 0);
+  /* one bucket per (minute, type) for the org: 180 × 2 */
+  uint8_t oid[16];
+  id(oid, 1);
+  uint64_t dummy = 0;
+  ck_assert_int_eq(
+      store_counters_get(st, oid, NULL, STORE_GRAN_MINUTE, 0, INT64_MAX, 0, sum_cb, &dummy, NULL),
+      360);
+}
+END_TEST
+
+START_TEST(t_retention) {
+  write_days(); /* NOW0-6d .. NOW0 */
+  uint64_t before = count(1, 1, 0, INT64_MAX);
+  ck_assert_uint_eq(before, 60);
+  now_ms = NOW0 + 27 * 86400000LL; /* horizon = NOW0 - 3 days */
+  int dropped = store_retention_run(st, now_ms, NULL);
+  ck_assert_int_ge(dropped, 3);
+  ck_assert_int_le(dropped, 4);
+  uint64_t after = count(1, 1, 0, INT64_MAX);
+  ck_assert_uint_lt(after, before);
+  ck_assert_uint_eq(count(1, 1, 0, NOW0 - 4 * 86400000LL), 0);
+  struct got *g = calloc(1, sizeof(*g));
+  page_all(STORE_FORWARD, 0, 5, g);
+  ck_assert_int_eq((uint64_t)g->n, after);
+  ck_assert(g->t[0] >= NOW0 - 4 * 86400000LL);
+  free(g);
+  ck_assert_uint_eq(counter_sum(1, 1, STORE_GRAN_MINUTE, 0, NOW0 - 4 * 86400000LL, 0), 0);
+  ck_assert_uint_eq(counter_sum(1, 1, STORE_GRAN_MINUTE, 0, INT64_MAX, 0), after);
+  ck_assert_int_eq(store_retention_run(st, now_ms, NULL), 0); /* idempotent */
+}
+END_TEST
+
+START_TEST(t_refused_and_future) {
+  mk(0, 1, 1, NOW0 - 31 * 86400000LL, 1, 1); /* past retention */
+  mk(1, 1, 1, NOW0 + 3 * 86400000LL, 2, 1);  /* bad clock */
+  mk(2, 1, 1, NOW0 + 3600000, 3, 1);         /* within a day: kept */
+  ck_assert_int_eq(store_write_events(st, evs, 3, false, NULL), 1);
+  ck_assert_uint_eq(count(1, 1, 0, INT64_MAX), 2);
+  ck_assert_uint_eq(count(1, 1, NOW0, NOW0 + 1), 1); /* keyed at arrival */
+  ck_assert_uint_eq(count(1, 1, NOW0 + 3600000, NOW0 + 3600001), 1);
+  struct store_stats ss;
+  ck_assert_int_eq(store_stats(st, &ss, NULL), 0);
+  ck_assert_uint_eq(ss.events_refused, 1);
+  ck_assert_uint_le(ss.partitions, 2); /* no partition 3 days ahead */
+  evs[0].type_id = 0;
+  ck_assert_int_eq(store_write_events(st, evs, 1, false, NULL), -VG_EINVAL);
+}
+END_TEST
+
+static int meta_cb(void *ctx, const uint8_t *k, size_t kl, const char *v, size_t vl) {
+  (void)k, (void)kl, (void)v, (void)vl;
+  (*(int *)ctx)++;
+  return 0;
+}
+static int audit_cb(void *ctx, int64_t t, const char *rec, size_t len) {
+  struct got *g = ctx;
+  g->t[g->n++] = t;
+  memcpy(g->last, rec, len);
+  g->last[len] = '\0';
+  return 0;
+}
+
+static void write_meta_and_audit(void) {
+  uint8_t oid[16];
+  id(oid, 1);
+  ck_assert_int_eq(store_meta_put(st, STORE_META_SENSOR, oid, "s1", 2, "{\"h\":1}", 7, NULL), 0);
+  struct store_meta_op ops[] = {
+      {STORE_META_SENSOR, oid, "s2", 2, "two", 3},
+      {STORE_META_SENSOR, oid, "s3", 2, "three", 5},
+      {STORE_META_RULE, oid, "r1", 2, "rule", 4},
+  };
+  ck_assert_int_eq(store_meta_batch(st, ops, 3, NULL), 0);
+  for (int i = 0; i < 5; i++) {
+    char rec[16];
+    int n = snprintf(rec, sizeof(rec), "a%d", i);
+    ck_assert_int_eq(store_audit_append(st, oid, NOW0 + i / 2, rec, (size_t)n, NULL), 0);
+  }
+}
+
+static void check_meta_and_audit(void) {
+  uint8_t oid[16];
+  id(oid, 1);
+  char *v = NULL;
+  size_t vl = 0;
+  ck_assert_int_eq(store_meta_get(st, STORE_META_SENSOR, oid, "s3", 2, &v, &vl, NULL), 0);
+  ck_assert_str_eq(v, "three");
+  free(v);
+  int n = 0;
+  ck_assert_int_eq(store_meta_iter(st, STORE_META_SENSOR, oid, NULL, 0, meta_cb, &n, NULL), 3);
+  ck_assert_int_eq(n, 3);
+  struct got *g = calloc(1, sizeof(*g));
+  ck_assert_int_eq(store_audit_list(st, oid, 0, INT64_MAX, 3, audit_cb, g, NULL), 3);
+  ck_assert_str_eq(g->last, "a2");
+  ck_assert_int_eq(g->t[0], NOW0 + 2);
+  free(g);
+}
+
+START_TEST(t_meta_audit) {
+  write_meta_and_audit();
+  check_meta_and_audit();
+  uint8_t oid[16], other[16];
+  id(oid, 1);
+  id(other, 2);
+  char *v = NULL;
+  ck_assert_int_eq(store_meta_delete(st, STORE_META_SENSOR, oid, "s3", 2, NULL), 0);
+  ck_assert_int_eq(store_meta_get(st, STORE_META_SENSOR, oid, "s3", 2, &v, NULL, NULL),
+                   -VG_ENOTFOUND);
+  int n = 0;
+  ck_assert_int_eq(store_meta_iter(st, STORE_META_SENSOR, other, NULL, 0, meta_cb, &n, NULL), 0);
+  ck_assert_int_eq(store_meta_iter(st, STORE_META_SENSOR, oid, "s", 1, meta_cb, &n, NULL), 2);
+  ck_assert_int_eq(store_meta_iter(st, STORE_META_RULE, oid, NULL, 0, meta_cb, &n, NULL), 1);
+  /* a batch with a bad record applies nothing */
+  struct store_meta_op bad[] = {{STORE_META_TAG, oid, "t", 1, "x", 1},
+                                {STORE_META_TAG, oid, "", 0, "y", 1}};
+  ck_assert_int_eq(store_meta_batch(st, bad, 2, NULL), -VG_EINVAL);
+  ck_assert_int_eq(store_meta_get(st, STORE_META_TAG, oid, "t", 1, &v, NULL, NULL), -VG_ENOTFOUND);
+}
+END_TEST
+
+START_TEST(t_reopen) {
+  write_days();
+  write_meta_and_audit();
+  uint64_t c = count(1, 0, 0, INT64_MAX);
+  store_close(st);
+  st = open_store(30 * 86400);
+  ck_assert_uint_eq(count(1, 0, 0, INT64_MAX), c);
+  ck_assert_uint_eq(counter_sum(1, 0, STORE_GRAN_DAY, 0, INT64_MAX, 0), c);
+  struct store_stats ss;
+  ck_assert_int_eq(store_stats(st, &ss, NULL), 0);
+  ck_assert_uint_ge(ss.partitions, 6);
+  check_meta_and_audit();
+  write_days(); /* resend after restart: still stored and counted once */
+  ck_assert_uint_eq(count(1, 0, 0, INT64_MAX), c);
+  ck_assert_uint_eq(counter_sum(1, 0, STORE_GRAN_DAY, 0, INT64_MAX, 0), c);
+}
+END_TEST
+
+START_TEST(t_sync_survives_crash) {
+  store_close(st);
+  st = NULL;
+  pid_t pid = fork();
+  ck_assert_int_ge(pid, 0);
+  if (pid == 0) { /* write with sync, then die without closing */
+    st = open_store(30 * 86400);
+    for (int i = 0; i < 10; i++) mk(i, 1, 1, NOW0 - i, (uint64_t)i, 1);
+    _exit(store_write_events(st, evs, 10, true, NULL) == 0 ? 0 : 1);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  st = open_store(30 * 86400);
+  ck_assert_uint_eq(count(1, 1, 0, INT64_MAX), 10);
+}
+END_TEST
+
+static volatile int stop_readers;
+static void *reader(void *arg) {
+  (void)arg;
+  struct got *g = calloc(1, sizeof(*g));
+  while (!stop_readers) {
+    memset(g, 0, sizeof(*g));
+    page_all(STORE_BACKWARD, INT64_MAX / 2, 50, g);
+    uint8_t oid[16];
+    id(oid, 1);
+    memset(g, 0, sizeof(*g));
+    store_events_scan(st, oid, 0, INT64_MAX, collect, g, NULL);
+  }
+  free(g);
+  return NULL;
+}
+
+START_TEST(t_concurrent) {
+  pthread_t r[2];
+  for (int i = 0; i < 2; i++) pthread_create(&r[i], NULL, reader, NULL);
+  uint64_t seq = 0;
+  for (int round = 0; round < 20; round++) {
+    for (int i = 0; i < 100; i++, seq++)
+      mk(i, 1, 1, NOW0 - (int64_t)(20 - round) * 86400000LL / 2 + i, seq, 1);
+    write_ok(100, false);
+    if (round % 5 == 4) ck_assert_int_ge(store_retention_run(st, NOW0 + 25 * 86400000LL, NULL), 0);
+  }
+  stop_readers = 1;
+  for (int i = 0; i < 2; i++) pthread_join(r[i], NULL);
+  ck_assert_uint_le(count(1, 1, 0, INT64_MAX), 2000);
+  ck_assert_uint_gt(count(1, 1, 0, INT64_MAX), 0);
+}
+END_TEST
+
+START_TEST(t_keys_and_open_errors) {
+  char name[32];
+  int32_t day = 0;
+  store_keys_part_name(store_day_of(NOW0), name, sizeof(name));
+  ck_assert_str_eq(name, "ev_20251128");
+  ck_assert_int_eq(store_keys_part_parse(name, &day), 0);
+  ck_assert_int_eq(day, store_day_of(NOW0));
+  ck_assert_int_eq(store_day_of(-1), -1);
+  ck_assert_int_eq(store_keys_part_parse("ev_20251131", &day), -1);
+  ck_assert_int_eq(store_keys_part_parse("counters", &day), -1);
+  struct store_opts o = {.path = dir, .retention_s = -1};
+  struct vg_err e = {0};
+  ck_assert_ptr_null(store_open(&o, &e));
+  ck_assert_int_eq(e.code, VG_ERANGE);
+  o.path = NULL;
+  ck_assert_ptr_null(store_open(&o, NULL));
+}
+END_TEST
+
+static Suite *store_suite(void) {
+  Suite *s = suite_create("store");
+  TCase *tc = tcase_create("core");
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, t_keys_and_open_errors);
+  tcase_add_test(tc, t_roundtrip);
+  tcase_add_test(tc, t_resend_stored_once);
+  tcase_add_test(tc, t_timeline_pages);
+  tcase_add_test(tc, t_timeline_stable_under_ingest);
+  tcase_add_test(tc, t_type_filter);
+  tcase_add_test(tc, t_org_scan);
+  tcase_add_test(tc, t_atoms_children);
+  tcase_add_test(tc, t_counters);
+  tcase_add_test(tc, t_retention);
+  tcase_add_test(tc, t_refused_and_future);
+  tcase_add_test(tc, t_meta_audit);
+  tcase_add_test(tc, t_reopen);
+  tcase_add_test(tc, t_sync_survives_crash);
+  tcase_add_test(tc, t_concurrent);
+  suite_add_tcase(s, tc);
+  return s;
+}
+VG_CHECK_MAIN(store_suite)
