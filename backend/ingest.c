@@ -39,11 +39,11 @@ struct done {
   char msg[VG_LIMIT_ERR_MSG_BYTES];
 };
 
-/* A stored event on its way to the hooks. */
+/* A stored event on its way to the hooks (its routing view is built on the
+ * hook thread, off the ingest thread's path). */
 struct hooked {
   struct hooked *next;
   json_t *ev;
-  struct vg_routing r;
 };
 
 struct ingest {
@@ -185,10 +185,8 @@ static int prepare(struct ingest *in, struct batch *b, struct vg_buf *enc,
       fields |= VG_RT_EVENT_ID;
     }
     r = vg_routing_set(ev, &rt, fields, err);
-    struct vg_routing full;
-    if (!r) r = vg_routing_get(ev, &full, err);
     size_t off = enc->len;
-    if (!r) r = vg_event_codec_encode(ev, enc, err);
+    if (!r) r = vg_event_codec_encode_decoded(ev, enc, err);
     if (r) {
       vg_err_set(err, err && err->code ? err->code : -r, NULL, 0, 0, "event[%zu]: %s", i,
                  err ? err->msg : "invalid");
@@ -203,13 +201,16 @@ static int prepare(struct ingest *in, struct batch *b, struct vg_buf *enc,
     memset(se, 0, sizeof(*se));
     memcpy(se->oid, oid, 16);
     memcpy(se->sid, sid, 16);
-    se->time_ms = full.event_time;
+    /* The decoder validated these: read them straight from the tree. */
+    json_t *rtj = vg_event_routing(ev);
+    se->time_ms = vg_event_get_time(ev);
     se->seq = b->first + i;
-    uint32_t tid = vg_event_type_id(full.event_type);
+    uint32_t tid = vg_event_type_id(vg_event_get_type(ev));
     se->type_id = (uint16_t)(tid ? tid : VG_EVENT_TYPE_OTHER);
-    se->has_this = (full.present & VG_RT_THIS) && vg_atom_parse(full.this_atom, se->this_atom) == 0;
-    se->has_parent =
-        (full.present & VG_RT_PARENT) && vg_atom_parse(full.parent_atom, se->parent_atom) == 0;
+    const char *a = json_string_value(json_object_get(rtj, "this"));
+    se->has_this = a && vg_atom_parse(a, se->this_atom) == 0;
+    a = json_string_value(json_object_get(rtj, "parent"));
+    se->has_parent = a && vg_atom_parse(a, se->parent_atom) == 0;
     se->data = (const char *)(uintptr_t)off; /* offset now; a pointer once enc stops growing */
     se->len = enc->len - off;
   }
@@ -224,9 +225,9 @@ static void hooks_push(struct ingest *in, json_t *events) {
   size_t i;
   json_t *ev;
   json_array_foreach(events, i, ev) {
-    struct hooked *h = vg_xcalloc(1, sizeof(*h));
+    struct hooked *h = vg_xmalloc(sizeof(*h));
+    h->next = NULL;
     h->ev = json_incref(ev);
-    vg_routing_get(ev, &h->r, NULL);
     pthread_mutex_lock(&in->hmu);
     while (in->hqueued >= VG_LIMIT_HOOK_QUEUE_EVENTS && !in->hstop)
       pthread_cond_wait(&in->hspace, &in->hmu); /* back-pressure: never drop */
@@ -334,6 +335,7 @@ static void *ingest_main(void *arg) {
 
 static void *hook_main(void *arg) {
   struct ingest *in = arg;
+  struct vg_routing *r = vg_xmalloc(sizeof(*r));
   pthread_mutex_lock(&in->hmu);
   for (;;) {
     while (!in->hhead && !in->hstop) pthread_cond_wait(&in->hcv, &in->hmu);
@@ -344,12 +346,14 @@ static void *hook_main(void *arg) {
     in->hqueued--;
     pthread_cond_signal(&in->hspace);
     pthread_mutex_unlock(&in->hmu);
-    for (int i = 0; i < in->nhooks; i++) in->hooks[i].fn(in->hooks[i].ctx, h->ev, &h->r);
+    if (vg_routing_get(h->ev, r, NULL) == 0)
+      for (int i = 0; i < in->nhooks; i++) in->hooks[i].fn(in->hooks[i].ctx, h->ev, r);
     json_decref(h->ev);
     free(h);
     pthread_mutex_lock(&in->hmu);
   }
   pthread_mutex_unlock(&in->hmu);
+  free(r);
   return NULL;
 }
 
