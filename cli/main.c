@@ -1,34 +1,9 @@
-/* main.c — vigilctl entry point: options and start-up. */
-#include <getopt.h>
-#include <stdio.h>
-#include <stdlib.h>
-
+/* main.c — vigilctl entry point. */
 #include "shared/version.h"
 
-static void usage(FILE *out) {
-  fprintf(out,
-          "usage: vigilctl [options]\n"
-          "\n"
-          "The Vigil command-line client for scripts and analysts.\n"
-          "\n"
-          "  -h, --help       show this help and exit\n"
-          "  -V, --version    show the version and exit\n"
-          "\n"
-          "Its API commands are not part of this build yet\n"
-          "(see docs/architecture.md for the plan).\n");
-}
-
 int main(int argc, char **argv) {
-  static const struct option opts[] = {
-      {"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0}};
-  int c;
-  while ((c = getopt_long(argc, argv, "hV", opts, NULL)) != -1) {
-    switch (c) {
-      case 'h': usage(stdout); return 0;
-      case 'V': vg_version_print(stdout, "vigilctl"); return 0;
-      default: usage(stderr); return 2;
-    }
-  }
-  usage(stderr);
-  return 2;
+  return vg_version_basic_main(
+      argc, argv, "vigilctl",
+      "The Vigil command-line client for scripts and analysts.",
+      "Its commands are not part of this build yet (issue 7); any websocket\nclient can use the API today (docs/api.md).");
 }

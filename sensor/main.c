@@ -1,35 +1,9 @@
-/* main.c — vigil-sensor entry point: options and start-up. */
-#include <getopt.h>
-#include <stdio.h>
-#include <stdlib.h>
-
+/* main.c — vigil-sensor entry point. */
 #include "shared/version.h"
 
-static void usage(FILE *out) {
-  fprintf(out,
-          "usage: vigil-sensor [options]\n"
-          "\n"
-          "The Vigil endpoint sensor: collects telemetry from this host's kernel\n"
-          "interfaces and answers live commands from vigild.\n"
-          "\n"
-          "  -h, --help       show this help and exit\n"
-          "  -V, --version    show the version and exit\n"
-          "\n"
-          "Telemetry collection and enrollment are not part of this build yet\n"
-          "(see docs/architecture.md for the plan).\n");
-}
-
 int main(int argc, char **argv) {
-  static const struct option opts[] = {
-      {"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0}};
-  int c;
-  while ((c = getopt_long(argc, argv, "hV", opts, NULL)) != -1) {
-    switch (c) {
-      case 'h': usage(stdout); return 0;
-      case 'V': vg_version_print(stdout, "vigil-sensor"); return 0;
-      default: usage(stderr); return 2;
-    }
-  }
-  usage(stderr);
-  return 2;
+  return vg_version_basic_main(
+      argc, argv, "vigil-sensor",
+      "The Vigil endpoint sensor: collects telemetry from this host's kernel\ninterfaces and answers live commands from vigild.",
+      "Telemetry collection and enrollment are not part of this build yet\n(issue 4).");
 }

@@ -8,4 +8,10 @@
 void vg_version_print(FILE *out, const char *prog);
 const char *vg_version(void);
 
+/* main() of a binary whose only options so far are --help and --version:
+ * prints "usage: PROG [options]", the description and the note; exit codes
+ * 0 (help, version) and 2 (anything else, usage on stderr). */
+int vg_version_basic_main(int argc, char **argv, const char *prog, const char *desc,
+                          const char *note);
+
 #endif
