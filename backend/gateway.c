@@ -12,6 +12,7 @@
 #include "backend/ca.h"
 #include "backend/ingest.h"
 #include "backend/registry.h"
+#include "backend/tasks.h"
 #include "backend/vigild.h"
 #include "shared/alloc.h"
 #include "shared/buf.h"
@@ -208,6 +209,7 @@ static void handle_hello(struct gateway *gw, struct gw_session *s, json_t *m) {
                          json_object_get(rec, "isolated"), "time",
                          (json_int_t)vg_event_now_ms()));
   json_decref(rec);
+  tasks_flush_queued(gw->vd->tasks, s->sid); /* tasks queued while it was offline */
 }
 
 static void handle_batch(struct gateway *gw, struct gw_session *s, const char *msg, size_t len) {

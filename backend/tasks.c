@@ -20,7 +20,9 @@
 struct tasks {
   struct vigild *vd;
   pthread_mutex_t mu;
-  json_t *pending; /* investigation id → {task_id, oid, sid, session, sub, deadline, replies} */
+  json_t *pending; /* investigation id → {task_id, oid, sid, session, sub, deadline, replies,
+                   *                     timeout_s, queued: the task message while undelivered} */
+  json_t *queued;  /* sid → number of tasks waiting for that sensor */
 };
 
 struct tasks *tasks_create(struct vigild *vd) {
@@ -28,44 +30,72 @@ struct tasks *tasks_create(struct vigild *vd) {
   t->vd = vd;
   pthread_mutex_init(&t->mu, NULL);
   t->pending = json_object();
+  t->queued = json_object();
   return t;
 }
 
 void tasks_free(struct tasks *t) {
   if (!t) return;
   json_decref(t->pending);
+  json_decref(t->queued);
   pthread_mutex_destroy(&t->mu);
   free(t);
 }
 
-int tasks_send(struct tasks *t, const char *oid, const char *sid, const char *command,
-               uint64_t api_session, uint64_t sub_id, int timeout_s,
-               char task_id[VG_UUID_STR_LEN + 1], char inv_id[VG_UUID_STR_LEN + 1],
-               struct vg_err *err) {
+static void queued_count(struct tasks *t, const char *sid, int delta) {
+  json_int_t n = json_integer_value(json_object_get(t->queued, sid)) + delta;
+  if (n > 0)
+    json_object_set_new(t->queued, sid, json_integer(n));
+  else
+    json_object_del(t->queued, sid);
+}
+
+int tasks_send_queued(struct tasks *t, const char *oid, const char *sid, const char *command,
+                      uint64_t api_session, uint64_t sub_id, int timeout_s, int queue_ttl_s,
+                      bool *queued, char task_id[VG_UUID_STR_LEN + 1],
+                      char inv_id[VG_UUID_STR_LEN + 1], struct vg_err *err) {
+  *queued = false;
   if (!command || !*command || strlen(command) > VG_LIMIT_TASK_COMMAND_BYTES)
     return vg_err_fail(err, VG_EINVAL, "command: 1 to %d bytes", VG_LIMIT_TASK_COMMAND_BYTES);
   if (timeout_s < 1 || timeout_s > 3600)
     return vg_err_fail(err, VG_ERANGE, "timeout: 1 to 3600 seconds");
+  if (queue_ttl_s < 0 || queue_ttl_s > 7 * 86400)
+    return vg_err_fail(err, VG_ERANGE, "queue_ttl: 0 to 604800 seconds");
   if (!registry_exists(t->vd->reg, oid, sid))
     return vg_err_fail(err, VG_ENOTFOUND, "no sensor %s", sid ? sid : "(null)");
-  if (!gateway_online(t->vd->gw, sid))
-    return vg_err_fail(err, VG_EOFFLINE, "sensor %s is offline", sid);
+  bool online = gateway_online(t->vd->gw, sid);
+  if (!online && !queue_ttl_s)
+    return vg_err_fail(err, VG_EOFFLINE, "sensor %s is offline (queue_ttl queues the task)", sid);
   pthread_mutex_lock(&t->mu);
   size_t n = json_object_size(t->pending);
+  json_int_t nq = json_integer_value(json_object_get(t->queued, sid));
   pthread_mutex_unlock(&t->mu);
   if (n >= VG_LIMIT_TASKS_PENDING)
     return vg_err_fail(err, VG_ELIMIT, "more than %d tasks pending", VG_LIMIT_TASKS_PENDING);
+  if (!online && nq >= VG_LIMIT_TASKS_QUEUED_PER_SENSOR)
+    return vg_err_fail(err, VG_ELIMIT, "more than %d tasks queued for sensor %s",
+                       VG_LIMIT_TASKS_QUEUED_PER_SENSOR, sid);
   vg_atom_uuid_new(task_id);
   vg_atom_uuid_new(inv_id);
-  json_t *rec = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:i}", "task_id", task_id, "oid", oid,
-                          "sid", sid, "session", (json_int_t)api_session, "sub",
-                          (json_int_t)sub_id, "deadline",
-                          (json_int_t)(vg_event_now_ms() + timeout_s * 1000LL), "replies", 0);
-  pthread_mutex_lock(&t->mu);
-  json_object_set_new(t->pending, inv_id, rec);
-  pthread_mutex_unlock(&t->mu);
   json_t *msg = json_pack("{s:s, s:s, s:s, s:s}", "t", "task", "task_id", task_id,
                           "investigation_id", inv_id, "command", command);
+  int64_t now = vg_event_now_ms();
+  json_int_t deadline = now + (online ? timeout_s : queue_ttl_s) * 1000LL;
+  json_t *rec = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:i, s:i}", "task_id", task_id, "oid",
+                          oid, "sid", sid, "session", (json_int_t)api_session, "sub",
+                          (json_int_t)sub_id, "deadline", deadline, "replies", 0, "timeout_s",
+                          timeout_s);
+  if (!online) json_object_set(rec, "queued", msg);
+  pthread_mutex_lock(&t->mu);
+  json_object_set_new(t->pending, inv_id, rec);
+  if (!online) queued_count(t, sid, 1);
+  pthread_mutex_unlock(&t->mu);
+  if (!online) {
+    json_decref(msg);
+    *queued = true;
+    vg_info(COMP, "task %s queued for offline sensor %s (%d s)", task_id, sid, queue_ttl_s);
+    return 0;
+  }
   int r = gateway_send(t->vd->gw, sid, msg, err);
   if (r) {
     pthread_mutex_lock(&t->mu);
@@ -75,6 +105,44 @@ int tasks_send(struct tasks *t, const char *oid, const char *sid, const char *co
   }
   vg_info(COMP, "task %s to %s: %.*s", task_id, sid, 60, command);
   return 0;
+}
+
+int tasks_send(struct tasks *t, const char *oid, const char *sid, const char *command,
+               uint64_t api_session, uint64_t sub_id, int timeout_s,
+               char task_id[VG_UUID_STR_LEN + 1], char inv_id[VG_UUID_STR_LEN + 1],
+               struct vg_err *err) {
+  bool queued;
+  return tasks_send_queued(t, oid, sid, command, api_session, sub_id, timeout_s, 0, &queued,
+                           task_id, inv_id, err);
+}
+
+void tasks_flush_queued(struct tasks *t, const char *sid) {
+  json_t *send = json_array();
+  pthread_mutex_lock(&t->mu);
+  if (json_object_get(t->queued, sid)) {
+    int64_t now = vg_event_now_ms();
+    const char *inv;
+    json_t *rec;
+    json_object_foreach(t->pending, inv, rec) {
+      json_t *msg = json_object_get(rec, "queued");
+      if (!msg || strcmp(json_string_value(json_object_get(rec, "sid")), sid) != 0) continue;
+      json_array_append(send, msg);
+      json_object_del(rec, "queued");
+      json_object_set_new(rec, "deadline",
+                          json_integer(now + json_integer_value(json_object_get(rec, "timeout_s")) *
+                                                 1000LL));
+    }
+    json_object_del(t->queued, sid);
+  }
+  pthread_mutex_unlock(&t->mu);
+  size_t i;
+  json_t *msg;
+  json_array_foreach(send, i, msg) {
+    vg_info(COMP, "queued task %s delivered to %s",
+            json_string_value(json_object_get(msg, "task_id")), sid);
+    gateway_send(t->vd->gw, sid, json_incref(msg), NULL);
+  }
+  json_decref(send);
 }
 
 void tasks_on_event(void *ctx, const json_t *ev, const struct vg_routing *r) {
@@ -106,6 +174,10 @@ void tasks_expire(struct tasks *t, int64_t now_ms) {
   void *tmp;
   json_object_foreach_safe(t->pending, tmp, inv, rec) {
     if (json_integer_value(json_object_get(rec, "deadline")) > now_ms) continue;
+    if (json_object_get(rec, "queued")) {
+      queued_count(t, json_string_value(json_object_get(rec, "sid")), -1);
+      json_object_set_new(rec, "expired", json_true());
+    }
     json_array_append(due, rec);
     json_object_del(t->pending, inv);
   }
@@ -114,9 +186,10 @@ void tasks_expire(struct tasks *t, int64_t now_ms) {
   json_array_foreach(due, i, rec) {
     json_int_t replies = json_integer_value(json_object_get(rec, "replies"));
     json_int_t sub = json_integer_value(json_object_get(rec, "sub"));
-    json_t *push = json_pack("{s:I, s:O, s:b, s:b, s:I}", "sub", sub, "task_id",
+    json_t *push = json_pack("{s:I, s:O, s:b, s:b, s:I, s:b}", "sub", sub, "task_id",
                              json_object_get(rec, "task_id"), "done", 1, "timeout",
-                             replies == 0, "replies", replies);
+                             replies == 0, "replies", replies, "expired",
+                             json_is_true(json_object_get(rec, "expired")));
     api_push(t->vd->api, (uint64_t)json_integer_value(json_object_get(rec, "session")),
              (uint64_t)sub, push);
   }

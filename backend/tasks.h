@@ -9,6 +9,7 @@
 #define VIGILD_TASKS_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "shared/atom.h"
@@ -31,6 +32,20 @@ int tasks_send(struct tasks *t, const char *oid, const char *sid, const char *co
                uint64_t api_session, uint64_t sub_id, int timeout_s,
                char task_id[VG_UUID_STR_LEN + 1], char inv_id[VG_UUID_STR_LEN + 1],
                struct vg_err *err);
+
+/* The same, but a sensor that is offline gets the task when it next
+ * connects, if that is within queue_ttl_s seconds (1..7 days); *queued says
+ * which happened. Replies are awaited for timeout_s after delivery; a task
+ * never delivered is reported as {"done": true, "timeout": true,
+ * "expired": true}. At most VG_LIMIT_TASKS_QUEUED_PER_SENSOR wait per sensor. */
+int tasks_send_queued(struct tasks *t, const char *oid, const char *sid, const char *command,
+                      uint64_t api_session, uint64_t sub_id, int timeout_s, int queue_ttl_s,
+                      bool *queued, char task_id[VG_UUID_STR_LEN + 1],
+                      char inv_id[VG_UUID_STR_LEN + 1], struct vg_err *err);
+
+/* A sensor came online (service thread, after its welcome): send what
+ * waits for it. */
+void tasks_flush_queued(struct tasks *t, const char *sid);
 
 /* Ingest hook: route a stored event with routing/investigation_id. */
 void tasks_on_event(void *ctx, const json_t *ev, const struct vg_routing *r);

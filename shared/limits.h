@@ -29,6 +29,7 @@
 #define VG_LIMIT_INGEST_GROUP_BYTES   (8u << 20)  /* one group commit reads at most this */
 #define VG_LIMIT_GATEWAY_OUTBOX       1024        /* messages waiting to be written to one sensor */
 #define VG_LIMIT_TASK_COMMAND_BYTES   4096        /* one sensor command line */
+#define VG_LIMIT_TASKS_QUEUED_PER_SENSOR 100     /* tasks waiting for one offline sensor */
 #define VG_LIMIT_TASKS_PENDING        10000       /* tasks awaiting replies, all sensors */
 #define VG_LIMIT_HOOK_QUEUE_EVENTS    65536       /* stored events waiting for the hooks */
 

@@ -87,6 +87,46 @@ START_TEST(t_task_round_trip) {
 }
 END_TEST
 
+START_TEST(t_task_queued_for_offline_sensor) {
+  struct rig r;
+  rig_up(&r);
+  sensor_sim_disconnect(&r.s);
+  usleep(300 * 1000);
+  /* Queued with an expiry: delivered when the sensor comes back. */
+  json_t *res = result_of(&r.api, "task.send",
+                          json_pack("{s:s, s:s, s:i, s:i}", "sid", r.s.id.sid, "command",
+                                    "os_version", "timeout", 2, "queue_ttl", 60));
+  ck_assert(json_is_true(json_object_get(res, "queued")));
+  int64_t sub = json_integer_value(json_object_get(res, "sub"));
+  json_t *w = sensor_sim_connect(&r.s, &r.d, NULL, NULL);
+  ck_assert_ptr_nonnull(w);
+  json_decref(w);
+  json_t *task = sensor_sim_answer_task(&r.s, 200, 10000);
+  ck_assert_ptr_nonnull(task);
+  ck_assert_str_eq(json_string_value(json_object_get(task, "investigation_id")),
+                   json_string_value(json_object_get(res, "investigation_id")));
+  json_t *p = next_push(&r.api, sub, 10000);
+  ck_assert_ptr_nonnull(p);
+  ck_assert_ptr_nonnull(json_object_get(p, "event"));
+  json_decref(p);
+  json_decref(task);
+  json_decref(res);
+  /* Never delivered: reported as expired. */
+  sensor_sim_disconnect(&r.s);
+  usleep(300 * 1000);
+  res = result_of(&r.api, "task.send", json_pack("{s:s, s:s, s:i}", "sid", r.s.id.sid,
+                                                 "command", "os_version", "queue_ttl", 1));
+  sub = json_integer_value(json_object_get(res, "sub"));
+  json_t *done = next_push(&r.api, sub, 10000);
+  ck_assert_ptr_nonnull(done);
+  ck_assert(json_is_true(json_object_get(done, "expired")));
+  ck_assert(json_is_true(json_object_get(done, "timeout")));
+  json_decref(done);
+  json_decref(res);
+  rig_down(&r);
+}
+END_TEST
+
 START_TEST(t_selection_isolation_pushed_and_persistent) {
   struct rig r;
   rig_up(&r);
@@ -168,6 +208,7 @@ static Suite *ops_suite(void) {
   TCase *tc = tcase_create("ops");
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, t_task_round_trip);
+  tcase_add_test(tc, t_task_queued_for_offline_sensor);
   tcase_add_test(tc, t_selection_isolation_pushed_and_persistent);
   tcase_add_test(tc, t_deleted_sensor_locked_out);
   tcase_add_test(tc, t_tag_ttl_and_routing);
