@@ -267,41 +267,58 @@ static int tag_ok(const char *tag, struct vg_err *err) {
   return 0;
 }
 
+/* Change one sensor's record under the lock and persist it: the one path for
+ * every edit an API call makes. fn returns 0 to persist, or a negative code
+ * (with err) to leave the record as it was. */
+static int edit(struct registry *r, const char *oid, const char *sid,
+                int (*fn)(json_t *rec, const void *arg, struct vg_err *err), const void *arg,
+                struct vg_err *err) {
+  pthread_mutex_lock(&r->mu);
+  json_t *rec = find(r, oid, sid);
+  int rc = rec ? fn(rec, arg, err)
+               : vg_err_fail(err, VG_ENOTFOUND, "no sensor %s", sid ? sid : "(null)");
+  if (rc == 0) rc = persist(r, rec, err);
+  pthread_mutex_unlock(&r->mu);
+  return rc;
+}
+
+struct tag_arg {
+  const char *tag;
+  int64_t ttl_s;
+};
+
+static int do_tag_add(json_t *rec, const void *arg, struct vg_err *err) {
+  const struct tag_arg *t = arg;
+  json_t *tags = json_object_get(rec, "tags");
+  if (!json_object_get(tags, t->tag) && json_object_size(tags) >= VG_LIMIT_TAGS)
+    return vg_err_fail(err, VG_ELIMIT, "a sensor holds at most %d tags", VG_LIMIT_TAGS);
+  int64_t exp = t->ttl_s ? vg_event_now_ms() + t->ttl_s * 1000 : 0;
+  json_object_set_new(tags, t->tag, json_integer(exp));
+  return 0;
+}
+
+static int do_tag_remove(json_t *rec, const void *arg, struct vg_err *err) {
+  const struct tag_arg *t = arg;
+  if (json_object_del(json_object_get(rec, "tags"), t->tag))
+    return vg_err_fail(err, VG_ENOTFOUND, "sensor has no tag '%s'", t->tag);
+  return 0;
+}
+
 int registry_tag_add(struct registry *r, const char *oid, const char *sid, const char *tag,
                      int64_t ttl_s, struct vg_err *err) {
   int rc = tag_ok(tag, err);
   if (rc) return rc;
   if (ttl_s < 0) return vg_err_fail(err, VG_ERANGE, "ttl must be ≥ 0 seconds");
-  pthread_mutex_lock(&r->mu);
-  json_t *rec = find(r, oid, sid);
-  json_t *tags = rec ? json_object_get(rec, "tags") : NULL;
-  if (!rec) {
-    rc = vg_err_fail(err, VG_ENOTFOUND, "no sensor %s", sid ? sid : "(null)");
-  } else if (!json_object_get(tags, tag) && json_object_size(tags) >= VG_LIMIT_TAGS) {
-    rc = vg_err_fail(err, VG_ELIMIT, "a sensor holds at most %d tags", VG_LIMIT_TAGS);
-  } else {
-    int64_t exp = ttl_s ? vg_event_now_ms() + ttl_s * 1000 : 0;
-    json_object_set_new(tags, tag, json_integer(exp));
-    rc = persist(r, rec, err);
-  }
-  pthread_mutex_unlock(&r->mu);
-  return rc;
+  struct tag_arg t = {tag, ttl_s};
+  return edit(r, oid, sid, do_tag_add, &t, err);
 }
 
 int registry_tag_remove(struct registry *r, const char *oid, const char *sid, const char *tag,
                         struct vg_err *err) {
   int rc = tag_ok(tag, err);
   if (rc) return rc;
-  pthread_mutex_lock(&r->mu);
-  json_t *rec = find(r, oid, sid);
-  if (!rec)
-    rc = vg_err_fail(err, VG_ENOTFOUND, "no sensor %s", sid ? sid : "(null)");
-  else if (json_object_del(json_object_get(rec, "tags"), tag))
-    rc = vg_err_fail(err, VG_ENOTFOUND, "sensor has no tag '%s'", tag);
-  else
-    rc = persist(r, rec, err);
-  pthread_mutex_unlock(&r->mu);
-  return rc;
+  struct tag_arg t = {tag, 0};
+  return edit(r, oid, sid, do_tag_remove, &t, err);
 }
 
 int registry_expire_tags(struct registry *r, int64_t now_ms) {
@@ -329,6 +346,12 @@ int registry_expire_tags(struct registry *r, int64_t now_ms) {
   return dropped;
 }
 
+static int do_set_selection(json_t *rec, const void *arg, struct vg_err *err) {
+  (void)err;
+  json_object_set_new(rec, "selection", json_deep_copy(arg));
+  return 0;
+}
+
 int registry_set_selection(struct registry *r, const char *oid, const char *sid,
                            const json_t *types, struct vg_err *err) {
   if (!json_is_array(types)) return vg_err_fail(err, VG_ETYPE, "events: expected an array");
@@ -339,17 +362,7 @@ int registry_set_selection(struct registry *r, const char *oid, const char *sid,
     if (!vg_event_type_valid_name(json_string_value(t)))
       return vg_err_fail(err, VG_EINVAL, "events[%zu]: not an event type name", i);
   }
-  pthread_mutex_lock(&r->mu);
-  json_t *rec = find(r, oid, sid);
-  int rc;
-  if (!rec) {
-    rc = vg_err_fail(err, VG_ENOTFOUND, "no sensor %s", sid ? sid : "(null)");
-  } else {
-    json_object_set_new(rec, "selection", json_deep_copy(types));
-    rc = persist(r, rec, err);
-  }
-  pthread_mutex_unlock(&r->mu);
-  return rc;
+  return edit(r, oid, sid, do_set_selection, types, err);
 }
 
 json_t *registry_get_selection(struct registry *r, const char *oid, const char *sid) {
@@ -360,17 +373,13 @@ json_t *registry_get_selection(struct registry *r, const char *oid, const char *
   return sel;
 }
 
+static int do_set_isolated(json_t *rec, const void *arg, struct vg_err *err) {
+  (void)err;
+  json_object_set_new(rec, "isolated", json_boolean(*(const bool *)arg));
+  return 0;
+}
+
 int registry_set_isolated(struct registry *r, const char *oid, const char *sid, bool on,
                           struct vg_err *err) {
-  pthread_mutex_lock(&r->mu);
-  json_t *rec = find(r, oid, sid);
-  int rc;
-  if (!rec) {
-    rc = vg_err_fail(err, VG_ENOTFOUND, "no sensor %s", sid ? sid : "(null)");
-  } else {
-    json_object_set_new(rec, "isolated", json_boolean(on));
-    rc = persist(r, rec, err);
-  }
-  pthread_mutex_unlock(&r->mu);
-  return rc;
+  return edit(r, oid, sid, do_set_isolated, &on, err);
 }
