@@ -99,10 +99,11 @@ static void set_compression(rocksdb_options_t *opt, enum store_compression c) {
   rocksdb_options_set_bottommost_compression(opt, bottom);
   if (c == STORE_COMPRESSION_ZSTD_DICT || c == STORE_COMPRESSION_DEFAULT) {
     /* Most bytes end in the bottommost level (dynamic level bytes): give it
-     * a 64 KiB zstd dictionary trained per file on 100x that much data.
+     * a 64 KiB zstd dictionary trained per file on 16x that much data (1 MiB:
+     * 12 % less compaction time than 6.4 MiB for +0.8 % bytes, docs/performance.md).
      * Arguments: window bits, level, strategy, max_dict_bytes, enabled. */
     rocksdb_options_set_bottommost_compression_options(opt, -14, 3, 0, 64 << 10, 1);
-    rocksdb_options_set_bottommost_compression_options_zstd_max_train_bytes(opt, 6400 << 10, 1);
+    rocksdb_options_set_bottommost_compression_options_zstd_max_train_bytes(opt, 1024 << 10, 1);
   }
 }
 
