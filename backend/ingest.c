@@ -71,8 +71,13 @@ struct ingest {
   size_t hqueued;
   bool hstop;
 
-  pthread_t thread, hthread;
-  bool started;
+  pthread_mutex_t pmu; /* guards pwork, pstop: the prepare helper's hand-off */
+  pthread_cond_t pcv;
+  struct prep *pwork;
+  bool pstop;
+
+  pthread_t thread, hthread, pthr;
+  bool started, prep_started;
 };
 
 struct ingest *ingest_create(struct vigild *vd, void (*wake)(void *), void *wake_ctx) {
@@ -85,6 +90,8 @@ struct ingest *ingest_create(struct vigild *vd, void (*wake)(void *), void *wake
   pthread_mutex_init(&in->hmu, NULL);
   pthread_cond_init(&in->hcv, NULL);
   pthread_cond_init(&in->hspace, NULL);
+  pthread_mutex_init(&in->pmu, NULL);
+  pthread_cond_init(&in->pcv, NULL);
   return in;
 }
 
@@ -242,25 +249,39 @@ static void hooks_push(struct ingest *in, json_t *events) {
   }
 }
 
-/* One group: every batch waiting (up to GROUP_MAX_EVENTS), one store write. */
-static void process_group(struct ingest *in, struct batch *group) {
+/* The prepared half of a group: its own encode buffer, store events and
+ * decoded trees, so two threads can prepare the halves of one group. */
+struct prep {
+  struct batch *todo; /* batches to prepare, in order */
   struct vg_buf enc;
-  vg_buf_init(&enc, (size_t)1 << 31);
-  struct store_event *evs = NULL;
-  size_t nev = 0, cap = 0;
-  json_t *keep = json_array();
-  struct batch *ok_batches = NULL, **ok_tail = &ok_batches;
+  struct store_event *evs; /* data holds offsets into enc until the write */
+  size_t nev, cap;
+  json_t *keep;
+  struct batch *ok, **ok_tail; /* the batches that prepared, in order */
+};
+
+static void prep_init(struct prep *p, struct batch *todo) {
+  memset(p, 0, sizeof(*p));
+  p->todo = todo;
+  vg_buf_init(&p->enc, (size_t)1 << 31);
+  p->keep = json_array();
+  p->ok_tail = &p->ok;
+}
+
+/* Prepare every batch of p->todo; a batch that fails is completed with its
+ * error at once and dropped (it costs the others nothing). */
+static void prep_run(struct ingest *in, struct prep *p) {
   struct vg_err err;
-  for (struct batch *b = group, *next; b; b = next) {
+  for (struct batch *b = p->todo, *next; b; b = next) {
     next = b->next;
     b->next = NULL;
-    size_t mark_ev = nev, mark_enc = enc.len, mark_keep = json_array_size(keep);
+    size_t mark_ev = p->nev, mark_enc = p->enc.len, mark_keep = json_array_size(p->keep);
     vg_err_clear(&err);
-    int r = prepare(in, b, &enc, &evs, &nev, &cap, keep, &err);
+    int r = prepare(in, b, &p->enc, &p->evs, &p->nev, &p->cap, p->keep, &err);
     if (r) {
-      nev = mark_ev;
-      vg_buf_truncate(&enc, mark_enc);
-      while (json_array_size(keep) > mark_keep) json_array_remove(keep, mark_keep);
+      p->nev = mark_ev;
+      vg_buf_truncate(&p->enc, mark_enc);
+      while (json_array_size(p->keep) > mark_keep) json_array_remove(p->keep, mark_keep);
       pthread_mutex_lock(&in->mu);
       complete(in, b->session, 0, r, err.msg);
       in->st.rejected_batches++;
@@ -270,21 +291,99 @@ static void process_group(struct ingest *in, struct batch *group) {
       free(b);
       continue;
     }
-    *ok_tail = b;
-    ok_tail = &b->next;
+    *p->ok_tail = b;
+    p->ok_tail = &b->next;
   }
-  for (size_t i = 0; i < nev; i++) evs[i].data = enc.data + (uintptr_t)evs[i].data;
-  vg_err_clear(&err);
-  int refused = nev ? store_write_events(in->vd->store, evs, nev, true, &err) : 0;
-  pthread_mutex_lock(&in->mu);
-  for (struct batch *b = ok_batches; b; b = b->next) {
+  p->todo = NULL;
+}
+
+static void prep_cleanup(struct prep *p) {
+  json_decref(p->keep);
+  for (struct batch *b = p->ok, *next; b; b = next) {
+    next = b->next;
+    free(b->data);
+    free(b);
+  }
+  free(p->evs);
+  vg_buf_cleanup(&p->enc);
+}
+
+/* The helper thread prepares the second half of a group while the ingest
+ * thread prepares the first: decoding is most of ingest's CPU. */
+static void *prep_main(void *arg) {
+  struct ingest *in = arg;
+  pthread_mutex_lock(&in->pmu);
+  for (;;) {
+    while (!in->pwork && !in->pstop) pthread_cond_wait(&in->pcv, &in->pmu);
+    if (!in->pwork) break;
+    struct prep *p = in->pwork;
+    pthread_mutex_unlock(&in->pmu);
+    prep_run(in, p);
+    pthread_mutex_lock(&in->pmu);
+    in->pwork = NULL;
+    pthread_cond_broadcast(&in->pcv);
+  }
+  pthread_mutex_unlock(&in->pmu);
+  return NULL;
+}
+
+static void complete_all(struct ingest *in, struct batch *ok, int refused,
+                         const struct vg_err *err) {
+  for (struct batch *b = ok; b; b = b->next) {
     if (refused < 0) {
-      complete(in, b->session, 0, refused, err.msg);
+      complete(in, b->session, 0, refused, err->msg);
     } else {
       complete(in, b->session, b->first + b->count - 1, 0, NULL);
       in->st.batches++;
     }
   }
+}
+
+/* One group: every batch waiting (up to VG_LIMIT_INGEST_GROUP_BYTES), prepared
+ * in two contiguous halves (so one sensor's batches stay in order), stored in
+ * ONE write, then acked and handed to the hooks. */
+static void process_group(struct ingest *in, struct batch *group) {
+  size_t n = 0;
+  for (struct batch *b = group; b; b = b->next) n++;
+  struct batch *second = NULL;
+  if (n >= 2 && in->prep_started) {
+    struct batch *b = group;
+    for (size_t i = 1; i < n / 2; i++) b = b->next;
+    second = b->next;
+    b->next = NULL;
+  }
+  struct prep pa, pb;
+  prep_init(&pa, group);
+  prep_init(&pb, second);
+  if (second) {
+    pthread_mutex_lock(&in->pmu);
+    in->pwork = &pb;
+    pthread_cond_broadcast(&in->pcv);
+    pthread_mutex_unlock(&in->pmu);
+  }
+  prep_run(in, &pa);
+  if (second) {
+    pthread_mutex_lock(&in->pmu);
+    while (in->pwork) pthread_cond_wait(&in->pcv, &in->pmu);
+    pthread_mutex_unlock(&in->pmu);
+  }
+  size_t nev = pa.nev + pb.nev;
+  struct store_event *evs = vg_xreallocarray(NULL, nev ? nev : 1, sizeof(*evs));
+  for (size_t i = 0; i < pa.nev; i++) {
+    evs[i] = pa.evs[i];
+    evs[i].data = pa.enc.data + (uintptr_t)pa.evs[i].data;
+  }
+  for (size_t i = 0; i < pb.nev; i++) {
+    evs[pa.nev + i] = pb.evs[i];
+    evs[pa.nev + i].data = pb.enc.data + (uintptr_t)pb.evs[i].data;
+  }
+  struct vg_err err;
+  vg_err_clear(&err);
+  int refused = nev ? store_write_events(in->vd->store, evs, nev, true, &err) : 0;
+  free(evs);
+  pthread_mutex_lock(&in->mu);
+  complete_all(in, pa.ok, refused, &err);
+  complete_all(in, pb.ok, refused, &err);
   if (refused >= 0) {
     in->st.events += nev - (size_t)refused;
     in->st.refused_events += (uint64_t)refused;
@@ -292,15 +391,12 @@ static void process_group(struct ingest *in, struct batch *group) {
   pthread_mutex_unlock(&in->mu);
   if (refused < 0) vg_error(COMP, "store write failed: %s", err.msg);
   in->wake(in->wake_ctx);
-  if (refused >= 0) hooks_push(in, keep);
-  json_decref(keep);
-  for (struct batch *b = ok_batches, *next; b; b = next) {
-    next = b->next;
-    free(b->data);
-    free(b);
+  if (refused >= 0) {
+    hooks_push(in, pa.keep);
+    hooks_push(in, pb.keep);
   }
-  free(evs);
-  vg_buf_cleanup(&enc);
+  prep_cleanup(&pa);
+  prep_cleanup(&pb);
 }
 
 static void *ingest_main(void *arg) {
@@ -333,6 +429,16 @@ static void *ingest_main(void *arg) {
   return NULL;
 }
 
+static void prep_stop(struct ingest *in) {
+  if (!in->prep_started) return;
+  pthread_mutex_lock(&in->pmu);
+  in->pstop = true;
+  pthread_cond_broadcast(&in->pcv);
+  pthread_mutex_unlock(&in->pmu);
+  pthread_join(in->pthr, NULL);
+  in->prep_started = false;
+}
+
 static void *hook_main(void *arg) {
   struct ingest *in = arg;
   struct vg_routing *r = vg_xmalloc(sizeof(*r));
@@ -359,12 +465,14 @@ static void *hook_main(void *arg) {
 
 int ingest_start(struct ingest *in) {
   if (pthread_create(&in->hthread, NULL, hook_main, in)) return -VG_EINTERNAL;
+  in->prep_started = pthread_create(&in->pthr, NULL, prep_main, in) == 0;
   if (pthread_create(&in->thread, NULL, ingest_main, in)) {
     pthread_mutex_lock(&in->hmu);
     in->hstop = true;
     pthread_cond_broadcast(&in->hcv);
     pthread_mutex_unlock(&in->hmu);
     pthread_join(in->hthread, NULL);
+    prep_stop(in);
     return -VG_EINTERNAL;
   }
   in->started = true;
@@ -379,6 +487,7 @@ void ingest_free(struct ingest *in) {
     pthread_cond_broadcast(&in->cv);
     pthread_mutex_unlock(&in->mu);
     pthread_join(in->thread, NULL); /* finishes what was queued */
+    prep_stop(in);
     pthread_mutex_lock(&in->hmu);
     in->hstop = true;
     pthread_cond_broadcast(&in->hcv);
@@ -396,6 +505,8 @@ void ingest_free(struct ingest *in) {
   pthread_mutex_destroy(&in->hmu);
   pthread_cond_destroy(&in->hcv);
   pthread_cond_destroy(&in->hspace);
+  pthread_mutex_destroy(&in->pmu);
+  pthread_cond_destroy(&in->pcv);
   free(in);
 }
 
