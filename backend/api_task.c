@@ -24,11 +24,9 @@ API_HANDLER(api_task_send) {
   if (r) return r;
   char task_id[VG_UUID_STR_LEN + 1], inv_id[VG_UUID_STR_LEN + 1];
   bool queued = false;
-  r = tasks_send_queued(c->vd->tasks, c->oid, sid, api_param_str(params, "command"),
-                        c->session_id, sub,
-                        (int)api_param_int(params, "timeout", TASK_TIMEOUT_DEFAULT_S),
-                        (int)api_param_int(params, "queue_ttl", 0), &queued, task_id, inv_id,
-                        err);
+  r = tasks_send(c->vd->tasks, c->oid, sid, api_param_str(params, "command"), c->session_id,
+                 sub, (int)api_param_int(params, "timeout", TASK_TIMEOUT_DEFAULT_S),
+                 (int)api_param_int(params, "queue_ttl", 0), &queued, task_id, inv_id, err);
   if (r) {
     api_sub_close(c, sub, NULL);
     return r;

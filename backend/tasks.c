@@ -50,10 +50,10 @@ static void queued_count(struct tasks *t, const char *sid, int delta) {
     json_object_del(t->queued, sid);
 }
 
-int tasks_send_queued(struct tasks *t, const char *oid, const char *sid, const char *command,
-                      uint64_t api_session, uint64_t sub_id, int timeout_s, int queue_ttl_s,
-                      bool *queued, char task_id[VG_UUID_STR_LEN + 1],
-                      char inv_id[VG_UUID_STR_LEN + 1], struct vg_err *err) {
+int tasks_send(struct tasks *t, const char *oid, const char *sid, const char *command,
+               uint64_t api_session, uint64_t sub_id, int timeout_s, int queue_ttl_s,
+               bool *queued, char task_id[VG_UUID_STR_LEN + 1],
+               char inv_id[VG_UUID_STR_LEN + 1], struct vg_err *err) {
   *queued = false;
   if (!command || !*command || strlen(command) > VG_LIMIT_TASK_COMMAND_BYTES)
     return vg_err_fail(err, VG_EINVAL, "command: 1 to %d bytes", VG_LIMIT_TASK_COMMAND_BYTES);
@@ -105,15 +105,6 @@ int tasks_send_queued(struct tasks *t, const char *oid, const char *sid, const c
   }
   vg_info(COMP, "task %s to %s: %.*s", task_id, sid, 60, command);
   return 0;
-}
-
-int tasks_send(struct tasks *t, const char *oid, const char *sid, const char *command,
-               uint64_t api_session, uint64_t sub_id, int timeout_s,
-               char task_id[VG_UUID_STR_LEN + 1], char inv_id[VG_UUID_STR_LEN + 1],
-               struct vg_err *err) {
-  bool queued;
-  return tasks_send_queued(t, oid, sid, command, api_session, sub_id, timeout_s, 0, &queued,
-                           task_id, inv_id, err);
 }
 
 void tasks_flush_queued(struct tasks *t, const char *sid) {

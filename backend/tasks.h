@@ -24,24 +24,18 @@ void tasks_free(struct tasks *t);
 
 /* Send command (e.g. "os_kill_process -p 1234") to sensor sid of oid. Replies
  * are pushed to API session api_session as {"sub": sub_id, "event": …} and a
- * final {"sub": sub_id, "task_id", "done"|"timeout": true}. timeout_s bounds
- * how long replies are awaited (1..3600). Writes the task id and the
- * investigation id. -VG_ENOTFOUND (no such sensor in oid), -VG_EOFFLINE,
- * -VG_EINVAL (empty/oversize command), -VG_ELIMIT (too many pending). */
+ * final {"sub": sub_id, "task_id", "done": true, "timeout", "replies",
+ * "expired"}. timeout_s bounds how long replies are awaited after delivery
+ * (1..3600). An offline sensor is -VG_EOFFLINE unless queue_ttl_s > 0 (up to
+ * 7 days): then the task waits and is delivered when the sensor next
+ * connects, *queued says so, and a task never delivered is reported with
+ * "expired": true. At most VG_LIMIT_TASKS_QUEUED_PER_SENSOR wait per sensor.
+ * Writes the task id and the investigation id. -VG_ENOTFOUND (no such sensor
+ * in oid), -VG_EINVAL (empty/oversize command), -VG_ERANGE, -VG_ELIMIT. */
 int tasks_send(struct tasks *t, const char *oid, const char *sid, const char *command,
-               uint64_t api_session, uint64_t sub_id, int timeout_s,
-               char task_id[VG_UUID_STR_LEN + 1], char inv_id[VG_UUID_STR_LEN + 1],
-               struct vg_err *err);
-
-/* The same, but a sensor that is offline gets the task when it next
- * connects, if that is within queue_ttl_s seconds (1..7 days); *queued says
- * which happened. Replies are awaited for timeout_s after delivery; a task
- * never delivered is reported as {"done": true, "timeout": true,
- * "expired": true}. At most VG_LIMIT_TASKS_QUEUED_PER_SENSOR wait per sensor. */
-int tasks_send_queued(struct tasks *t, const char *oid, const char *sid, const char *command,
-                      uint64_t api_session, uint64_t sub_id, int timeout_s, int queue_ttl_s,
-                      bool *queued, char task_id[VG_UUID_STR_LEN + 1],
-                      char inv_id[VG_UUID_STR_LEN + 1], struct vg_err *err);
+               uint64_t api_session, uint64_t sub_id, int timeout_s, int queue_ttl_s,
+               bool *queued, char task_id[VG_UUID_STR_LEN + 1],
+               char inv_id[VG_UUID_STR_LEN + 1], struct vg_err *err);
 
 /* A sensor came online (service thread, after its welcome): send what
  * waits for it. */
