@@ -252,7 +252,7 @@ static void hooks_push(struct ingest *in, json_t *events) {
 /* The prepared half of a group: its own encode buffer, store events and
  * decoded trees, so two threads can prepare the halves of one group. */
 struct prep {
-  struct batch *todo; /* batches to prepare, in order */
+  struct batch *input; /* batches to prepare, in order */
   struct vg_buf enc;
   struct store_event *evs; /* data holds offsets into enc until the write */
   size_t nev, cap;
@@ -260,19 +260,19 @@ struct prep {
   struct batch *ok, **ok_tail; /* the batches that prepared, in order */
 };
 
-static void prep_init(struct prep *p, struct batch *todo) {
+static void prep_init(struct prep *p, struct batch *input) {
   memset(p, 0, sizeof(*p));
-  p->todo = todo;
+  p->input = input;
   vg_buf_init(&p->enc, (size_t)1 << 31);
   p->keep = json_array();
   p->ok_tail = &p->ok;
 }
 
-/* Prepare every batch of p->todo; a batch that fails is completed with its
+/* Prepare every batch of p->input; a batch that fails is completed with its
  * error at once and dropped (it costs the others nothing). */
 static void prep_run(struct ingest *in, struct prep *p) {
   struct vg_err err;
-  for (struct batch *b = p->todo, *next; b; b = next) {
+  for (struct batch *b = p->input, *next; b; b = next) {
     next = b->next;
     b->next = NULL;
     size_t mark_ev = p->nev, mark_enc = p->enc.len, mark_keep = json_array_size(p->keep);
@@ -294,7 +294,7 @@ static void prep_run(struct ingest *in, struct prep *p) {
     *p->ok_tail = b;
     p->ok_tail = &b->next;
   }
-  p->todo = NULL;
+  p->input = NULL;
 }
 
 static void prep_cleanup(struct prep *p) {
