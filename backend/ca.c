@@ -22,14 +22,6 @@ struct ca {
   char *cert_path;
 };
 
-static int ca_tls_fail(struct vg_err *err, const char *what) {
-  char detail[256] = "";
-  unsigned long e = ERR_get_error();
-  if (e) ERR_error_string_n(e, detail, sizeof(detail));
-  ERR_clear_error();
-  return vg_err_fail(err, VG_ETLS, "%s%s%s", what, detail[0] ? ": " : "", detail);
-}
-
 static int pem_out(int (*wr)(BIO *, void *), void *obj, char **out) {
   BIO *b = BIO_new(BIO_s_mem());
   int ok = wr(b, obj);
@@ -76,7 +68,7 @@ static X509 *cert_new(EVP_PKEY *pub, X509_NAME *subject, X509 *issuer, int days)
 
 static int ca_create(struct ca *ca, const char *key_path, struct vg_err *err) {
   ca->key = EVP_EC_gen("P-256");
-  if (!ca->key) return ca_tls_fail(err, "CA key");
+  if (!ca->key) return vg_pki_tls_fail(err, "CA key");
   X509_NAME *name = X509_NAME_new();
   X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)"Vigil CA", -1, -1,
                              0);
@@ -86,7 +78,7 @@ static int ca_create(struct ca *ca, const char *key_path, struct vg_err *err) {
       add_ext(ca->cert, ca->cert, NID_key_usage, "critical,keyCertSign,cRLSign") ||
       add_ext(ca->cert, ca->cert, NID_subject_key_identifier, "hash") ||
       !X509_sign(ca->cert, ca->key, EVP_sha256()))
-    return ca_tls_fail(err, "CA certificate");
+    return vg_pki_tls_fail(err, "CA certificate");
   char *kp = NULL, *cp = NULL;
   int r = pem_out(wr_key, ca->key, &kp) || pem_out(wr_cert, ca->cert, &cp) ? -1 : 0;
   if (r == 0) r = vg_pki_write_secret(key_path, kp, err);
@@ -221,7 +213,7 @@ int ca_ensure_server_cert(struct ca *ca, const char *dir, const char *const *nam
       add_ext(x, ca->cert, NID_ext_key_usage, "serverAuth") ||
       !X509_sign(x, ca->key, EVP_sha256()) || pem_out(wr_key, k, &kp) ||
       pem_out(wr_cert, x, &cp))
-    r = ca_tls_fail(err, "server certificate");
+    r = vg_pki_tls_fail(err, "server certificate");
   if (!r) r = vg_pki_write_secret(key_path, kp, err);
   if (!r) r = vg_pki_write_secret(cert_path, cp, err);
   free(kp);
@@ -258,7 +250,7 @@ int ca_sign_sensor(struct ca *ca, const char *csr_pem, const struct vg_cert_ids 
       add_ext(x, ca->cert, NID_key_usage, "critical,digitalSignature") ||
       add_ext(x, ca->cert, NID_ext_key_usage, "clientAuth") ||
       !X509_sign(x, ca->key, EVP_sha256()) || pem_out(wr_cert, x, cert_pem))
-    r = ca_tls_fail(err, "signing sensor certificate");
+    r = vg_pki_tls_fail(err, "signing sensor certificate");
 out:
   X509_free(x);
   EVP_PKEY_free(pub);

@@ -18,7 +18,7 @@
 
 #define PKI_FILE_MAX (1u << 20)
 
-static int tls_fail(struct vg_err *err, const char *what) {
+int vg_pki_tls_fail(struct vg_err *err, const char *what) {
   char detail[256] = "";
   unsigned long e = ERR_get_error();
   if (e) ERR_error_string_n(e, detail, sizeof(detail));
@@ -34,13 +34,13 @@ static char *bio_string(BIO *b) {
 
 int vg_pki_key_new(char **key_pem, struct vg_err *err) {
   EVP_PKEY *k = EVP_EC_gen("P-256");
-  if (!k) return tls_fail(err, "generating key");
+  if (!k) return vg_pki_tls_fail(err, "generating key");
   BIO *b = BIO_new(BIO_s_mem());
   int ok = PEM_write_bio_PrivateKey(b, k, NULL, NULL, 0, NULL, NULL);
   if (ok) *key_pem = bio_string(b);
   BIO_free(b);
   EVP_PKEY_free(k);
-  return ok ? 0 : tls_fail(err, "encoding key");
+  return ok ? 0 : vg_pki_tls_fail(err, "encoding key");
 }
 
 static EVP_PKEY *key_from_pem(const char *pem) {
@@ -56,7 +56,7 @@ int vg_pki_csr_new(const char *key_pem, const char *cn, char **csr_pem, struct v
   X509_REQ *req = X509_REQ_new();
   BIO *b = NULL;
   if (!k) {
-    r = tls_fail(err, "reading key");
+    r = vg_pki_tls_fail(err, "reading key");
     goto out;
   }
   X509_NAME *name = X509_REQ_get_subject_name(req);
@@ -64,12 +64,12 @@ int vg_pki_csr_new(const char *key_pem, const char *cn, char **csr_pem, struct v
       !X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)cn, -1, -1,
                                   0) ||
       !X509_REQ_sign(req, k, EVP_sha256())) {
-    r = tls_fail(err, "building CSR");
+    r = vg_pki_tls_fail(err, "building CSR");
     goto out;
   }
   b = BIO_new(BIO_s_mem());
   if (!PEM_write_bio_X509_REQ(b, req)) {
-    r = tls_fail(err, "encoding CSR");
+    r = vg_pki_tls_fail(err, "encoding CSR");
     goto out;
   }
   *csr_pem = bio_string(b);
@@ -95,7 +95,7 @@ int vg_pki_cert_ids(const char *cert_pem, struct vg_cert_ids *ids, struct vg_err
   BIO *b = BIO_new_mem_buf(cert_pem, -1);
   X509 *x = PEM_read_bio_X509(b, NULL, NULL, NULL);
   BIO_free(b);
-  if (!x) return tls_fail(err, "reading certificate");
+  if (!x) return vg_pki_tls_fail(err, "reading certificate");
   X509_NAME *name = X509_get_subject_name(x);
   int r = 0;
   if (name_entry(name, NID_commonName, ids->sid, sizeof(ids->sid)) ||

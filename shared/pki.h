@@ -15,6 +15,10 @@ struct vg_cert_ids {
   char oid[40];
 };
 
+/* Fill err with what and OpenSSL's first queued error (then clear the
+ * queue); returns -VG_ETLS. */
+int vg_pki_tls_fail(struct vg_err *err, const char *what);
+
 /* New EC P-256 private key as PKCS#8 PEM. 0 or -VG_ETLS. */
 int vg_pki_key_new(char **key_pem, struct vg_err *err);
 
