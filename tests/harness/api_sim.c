@@ -22,7 +22,7 @@ void read_creds(const char *path, struct creds *c) {
 }
 
 void client_open(struct client *c, const struct harness_vigild *d) {
-  char *ca = vg_xasprintf("%s/tls/ca.pem", d->data_dir);
+  char *ca = harness_vigild_ca_path(d);
   struct vg_ws_opts o = {.host = "localhost", .port = d->api_port, .subprotocol = "vigil-api.v1",
                          .ca_file = ca};
   struct vg_err e;

@@ -206,3 +206,7 @@ void harness_vigild_cleanup(struct harness_vigild *d, bool failed) {
   free(d->log_path);
   memset(d, 0, sizeof(*d));
 }
+
+char *harness_vigild_ca_path(const struct harness_vigild *d) {
+  return vg_xasprintf("%s/tls/ca.pem", d->data_dir);
+}

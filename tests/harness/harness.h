@@ -59,6 +59,8 @@ int harness_vigild_restart(struct harness_vigild *d, const char *const *extra_ar
 int harness_vigild_stop(struct harness_vigild *d);
 /* SIGKILL and reap; the data dir stays for a restart. */
 void harness_vigild_kill9(struct harness_vigild *d);
+/* vigild's CA certificate in the fixture's data dir (heap, caller frees). */
+char *harness_vigild_ca_path(const struct harness_vigild *d);
 /* Stop if running, print the log to stderr if failed (or $VIGIL_KEEP_LOGS is
  * set, which also keeps the data dir), remove the data dir, free memory. */
 void harness_vigild_cleanup(struct harness_vigild *d, bool failed);

@@ -20,15 +20,11 @@ char *sensor_sim_install_key(const struct harness_vigild *d) {
   return k;
 }
 
-static char *ca_path(const struct harness_vigild *d) {
-  return vg_xasprintf("%s/tls/ca.pem", d->data_dir);
-}
-
 int sensor_sim_enroll(struct sensor_sim *s, const struct harness_vigild *d, const char *key,
                       const char *hostname, struct vg_err *err) {
   memset(s, 0, sizeof(*s));
   char *k = key ? vg_xstrdup(key) : sensor_sim_install_key(d);
-  char *ca = ca_path(d);
+  char *ca = harness_vigild_ca_path(d);
   struct vg_enroll_req req = {.host = "localhost", .port = d->sensor_port, .ca_file = ca,
                               .install_key = k, .hostname = hostname,
                               .plat = 0x20000000, .arch = 2, .machine_id = "test-machine"};
@@ -47,7 +43,7 @@ int sensor_sim_enroll(struct sensor_sim *s, const struct harness_vigild *d, cons
 
 json_t *sensor_sim_connect(struct sensor_sim *s, const struct harness_vigild *d,
                            const char *cert, const char *key) {
-  char *ca = ca_path(d);
+  char *ca = harness_vigild_ca_path(d);
   struct vg_ws_opts o = {.host = "localhost", .port = d->sensor_port,
                          .subprotocol = VG_PROTO_SENSOR, .ca_file = ca,
                          .cert_file = cert ? cert : s->cert_path,

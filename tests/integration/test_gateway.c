@@ -155,7 +155,7 @@ START_TEST(t_foreign_ca_and_no_cert_refused) {
   ck_assert(!rogue.ws || !vg_ws_client_is_open(rogue.ws));
   sensor_sim_disconnect(&rogue);
   /* No certificate at all on the sensor protocol: refused with a reason. */
-  char *ca = vg_xasprintf("%s/tls/ca.pem", d.data_dir);
+  char *ca = harness_vigild_ca_path(&d);
   struct vg_ws_opts o = {.host = "localhost", .port = d.sensor_port,
                          .subprotocol = "vigil-sensor.v1", .ca_file = ca};
   struct vg_ws_client *c = vg_ws_client_create(&o, NULL);
