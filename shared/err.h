@@ -32,7 +32,8 @@
   X(EBUSY,     "resource busy")                                      \
   X(ETIMEOUT,  "timed out")                                          \
   X(EOFFLINE,  "sensor offline")                                     \
-  X(EINTERNAL, "internal error")
+  X(EINTERNAL, "internal error")                                     \
+  X(EUNSUPPORTED, "not supported on this system")
 
 enum vg_code {
 #define VG_ERR_ENUM(name, msg) VG_##name,
