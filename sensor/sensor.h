@@ -39,6 +39,9 @@ struct sensor_ctx {
    * running process pid into out; false if the pid is unknown. Thread-safe.
    * Set by the process collector; NULL until it runs. */
   bool (*proc_atom)(void *user, pid_t pid, char out[VG_ATOM_HEX_LEN + 1]);
+  /* The pid of the running process whose atom is atom (32 hex), or -1 if
+   * none (exited or unknown). Thread-safe; set with proc_atom. */
+  pid_t (*atom_pid)(void *user, const char *atom);
   void *proc_user;
   pid_t self_pid;          /* the sensor's own pid: collectors filter it out */
   const char *state_dir;   /* the sensor's state directory */
