@@ -173,27 +173,30 @@ static int prepare(struct ingest *in, struct batch *b, struct vg_buf *enc,
   size_t i;
   json_t *ev;
   json_array_foreach(arr, i, ev) {
+    /* The stored bytes carry the backend's routing but not oid, sid and
+     * event_id: the key holds oid and sid, and the event id is derived
+     * from (sid, seq) (docs/storage.md). They are set again for the hooks. */
     struct vg_routing rt;
     vg_routing_init(&rt);
-    snprintf(rt.oid, sizeof(rt.oid), "%s", b->oid);
-    snprintf(rt.sid, sizeof(rt.sid), "%s", b->sid);
     snprintf(rt.iid, sizeof(rt.iid), "%s", rr.iid);
     snprintf(rt.hostname, sizeof(rt.hostname), "%s", rr.hostname);
     snprintf(rt.ext_ip, sizeof(rt.ext_ip), "%s", rr.ext_ip);
     rt.ntags = rr.ntags;
     memcpy(rt.tags, rr.tags, sizeof(rr.tags[0]) * rr.ntags);
-    rt.present = VG_RT_OID | VG_RT_SID | VG_RT_HOSTNAME | VG_RT_TAGS |
-                 (rr.iid[0] ? VG_RT_IID : 0) | (rr.ext_ip[0] ? VG_RT_EXT_IP : 0);
-    unsigned fields = VG_RT_OID | VG_RT_SID | VG_RT_IID | VG_RT_HOSTNAME | VG_RT_EXT_IP |
-                      VG_RT_TAGS;
-    if (!json_is_string(json_object_get(vg_event_routing(ev), "event_id"))) {
-      vg_atom_uuid_new(rt.event_id);
-      rt.present |= VG_RT_EVENT_ID;
-      fields |= VG_RT_EVENT_ID;
-    }
-    r = vg_routing_set(ev, &rt, fields, err);
+    rt.present = VG_RT_HOSTNAME | VG_RT_TAGS | (rr.iid[0] ? VG_RT_IID : 0) |
+                 (rr.ext_ip[0] ? VG_RT_EXT_IP : 0);
+    const unsigned keyed = VG_RT_OID | VG_RT_SID | VG_RT_EVENT_ID;
+    r = vg_routing_set(ev, &rt, keyed | VG_RT_IID | VG_RT_HOSTNAME | VG_RT_EXT_IP | VG_RT_TAGS,
+                       err);
     size_t off = enc->len;
     if (!r) r = vg_event_codec_encode_decoded(ev, enc, err);
+    if (!r) {
+      snprintf(rt.oid, sizeof(rt.oid), "%s", b->oid);
+      snprintf(rt.sid, sizeof(rt.sid), "%s", b->sid);
+      vg_atom_event_id(sid, b->first + i, rt.event_id);
+      rt.present |= keyed;
+      r = vg_routing_set(ev, &rt, keyed, err);
+    }
     if (r) {
       vg_err_set(err, err && err->code ? err->code : -r, NULL, 0, 0, "event[%zu]: %s", i,
                  err ? err->msg : "invalid");
@@ -214,8 +217,10 @@ static int prepare(struct ingest *in, struct batch *b, struct vg_buf *enc,
     se->seq = b->first + i;
     uint32_t tid = vg_event_type_id(vg_event_get_type(ev));
     se->type_id = (uint16_t)(tid ? tid : VG_EVENT_TYPE_OTHER);
+    const struct vg_event_type *et = vg_event_type_by_id(tid);
     const char *a = json_string_value(json_object_get(rtj, "this"));
-    se->has_this = a && vg_atom_parse(a, se->this_atom) == 0;
+    se->has_this = et && (et->flags & VG_EVENT_TYPE_ATOM) && a &&
+                   vg_atom_parse(a, se->this_atom) == 0;
     a = json_string_value(json_object_get(rtj, "parent"));
     se->has_parent = a && vg_atom_parse(a, se->parent_atom) == 0;
     se->data = (const char *)(uintptr_t)off; /* offset now; a pointer once enc stops growing */

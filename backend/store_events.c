@@ -10,25 +10,35 @@
 
 enum { ROW_NEXT = 0, ROW_STOP = 1 };
 
+/* Hand the event stored under key k (49 bytes) with value v to cb. Returns
+ * 1 delivered, 2 delivered and cb asked to stop, 0 if v is not an event. */
+static int deliver_kv(const uint8_t *k, const char *v, size_t vl, store_rec_cb cb, void *ctx) {
+  if (vl < STORE_VALUE_HEAD_LEN) return 0;
+  struct store_rec r = {.oid = k + 1, .sid = k + 17};
+  r.time_ms = (int64_t)store_keys_get_be64(k + 33);
+  r.seq = store_keys_get_be64(k + 41);
+  r.type_id = store_keys_get_be16((const uint8_t *)v);
+  r.data = v + STORE_VALUE_HEAD_LEN;
+  r.len = vl - STORE_VALUE_HEAD_LEN;
+  return cb(ctx, &r) ? 2 : 1;
+}
+
 /* Fetch the event at oid|suffix in cf and hand it to cb. Returns 0 if it is
  * missing, 1 delivered, 2 delivered and cb asked to stop, or negative. */
 static int deliver(struct store *s, rocksdb_column_family_handle_t *cf, const uint8_t *oid,
-                   const uint8_t *suffix, uint16_t type_id, store_rec_cb cb, void *ctx,
-                   struct vg_err *err) {
+                   const uint8_t *suffix, store_rec_cb cb, void *ctx, struct vg_err *err) {
   uint8_t k[STORE_KEY_EVENT_LEN];
   char *dberr = NULL;
-  store_keys_org_from_suffix(k, oid, suffix);
+  store_keys_event_from_suffix(k, oid, suffix);
   rocksdb_pinnableslice_t *v =
       rocksdb_get_pinned_cf(s->db, s->ro, cf, (const char *)k, sizeof(k), &dberr);
   if (dberr) return store_db_fail(err, dberr, "event get");
   if (!v) return 0;
-  struct store_rec r = {.oid = oid, .sid = suffix + 8, .type_id = type_id};
-  r.time_ms = (int64_t)store_keys_get_be64(suffix);
-  r.seq = store_keys_get_be64(suffix + 24);
-  r.data = rocksdb_pinnableslice_value(v, &r.len);
-  int stop = cb(ctx, &r);
+  size_t vl;
+  const char *val = rocksdb_pinnableslice_value(v, &vl);
+  int r = deliver_kv(k, val, vl, cb, ctx);
   rocksdb_pinnableslice_destroy(v);
-  return stop ? 2 : 1;
+  return r;
 }
 
 /* Called per key in range; returns ROW_NEXT, ROW_STOP or negative. */
@@ -71,42 +81,85 @@ struct cb_ctx {
   int64_t n;
 };
 
-static int row_org(struct store *s, rocksdb_column_family_handle_t *cf, const uint8_t *k, size_t kl,
-                   const char *v, size_t vl, void *ctx, struct vg_err *err) {
-  (void)s, (void)cf, (void)err;
-  struct cb_ctx *c = ctx;
-  if (kl != STORE_KEY_EVENT_LEN) return ROW_NEXT;
-  struct store_rec r = {.oid = c->oid, .sid = k + 25, .data = v, .len = vl};
-  r.time_ms = (int64_t)store_keys_get_be64(k + 17);
-  r.seq = store_keys_get_be64(k + 41);
-  c->n++;
-  return c->cb(c->ctx, &r) ? ROW_STOP : ROW_NEXT;
-}
-
 static void time_bounds(uint8_t *lo, uint8_t *hi, size_t at, int64_t t0, int64_t t1) {
   store_keys_put_be64(lo + at, (uint64_t)t0);
   store_keys_put_be64(hi + at, (uint64_t)t1);
+}
+
+/* The scan of one partition: every sensor's events of oid in [t0, t1). The
+ * iterator skips from one sensor to the next with a seek, so a sensor with
+ * nothing in range costs one seek. */
+static int scan_part(struct store *s, rocksdb_column_family_handle_t *cf, const uint8_t *oid,
+                     int64_t t0, int64_t t1, struct cb_ctx *c, struct vg_err *err) {
+  uint8_t hi[17] = {STORE_KEY_EVENT}, pos[STORE_KEY_EVENT_LEN] = {STORE_KEY_EVENT};
+  memcpy(hi + 1, oid, STORE_ID_BYTES);
+  for (int i = 16; i >= 1; i--) /* past every E key of oid */
+    if (++hi[i]) break;
+  memcpy(pos + 1, oid, STORE_ID_BYTES);
+  store_keys_put_be64(pos + 33, (uint64_t)t0);
+  rocksdb_readoptions_t *ro = rocksdb_readoptions_create();
+  rocksdb_readoptions_set_iterate_upper_bound(ro, (const char *)hi, sizeof(hi));
+  rocksdb_iterator_t *it = rocksdb_create_iterator_cf(s->db, ro, cf);
+  int r = 0;
+  rocksdb_iter_seek(it, (const char *)pos, 41);
+  while (r == 0 && rocksdb_iter_valid(it)) {
+    size_t kl, vl;
+    const uint8_t *k = (const uint8_t *)rocksdb_iter_key(it, &kl);
+    if (kl != STORE_KEY_EVENT_LEN) {
+      rocksdb_iter_next(it);
+      continue;
+    }
+    int64_t t = (int64_t)store_keys_get_be64(k + 33);
+    if (t < t0 || t >= t1) { /* seek to this sensor's t0, or the next sensor's */
+      memcpy(pos + 17, k + 17, STORE_ID_BYTES);
+      if (t >= t1) {
+        int i = 32;
+        while (i >= 17 && ++pos[i] == 0) i--;
+        if (i < 17) break; /* the last possible sid */
+      }
+      store_keys_put_be64(pos + 33, (uint64_t)t0);
+      rocksdb_iter_seek(it, (const char *)pos, 41);
+      continue;
+    }
+    const char *v = rocksdb_iter_value(it, &vl);
+    int d = deliver_kv(k, v, vl, c->cb, c->ctx);
+    c->n += d > 0;
+    if (d == 2) r = 1;
+    rocksdb_iter_next(it);
+  }
+  char *dberr = NULL;
+  rocksdb_iter_get_error(it, &dberr);
+  rocksdb_iter_destroy(it);
+  rocksdb_readoptions_destroy(ro);
+  if (dberr) return store_db_fail(err, dberr, "event scan");
+  return r;
 }
 
 int64_t store_events_scan(struct store *s, const uint8_t *oid, int64_t t0, int64_t t1,
                           store_rec_cb cb, void *ctx, struct vg_err *err) {
   if (!oid || !cb) return vg_err_fail(err, VG_EINVAL, "store_events_scan: bad arguments");
   if (t0 < 0) t0 = 0;
-  uint8_t lo[25] = {STORE_KEY_ORG}, hi[25] = {STORE_KEY_ORG};
-  memcpy(lo + 1, oid, STORE_ID_BYTES);
-  memcpy(hi + 1, oid, STORE_ID_BYTES);
-  time_bounds(lo, hi, 17, t0, t1);
   struct cb_ctx c = {oid, cb, ctx, 0};
-  int r = walk(s, t0, t1, lo, sizeof(lo), hi, sizeof(hi), row_org, &c, err);
+  if (t1 <= t0) return 0;
+  int32_t last = store_day_of(t1 - 1);
+  int r = 0;
+  pthread_rwlock_rdlock(&s->lock);
+  for (size_t i = store_part_lower(s, store_day_of(t0));
+       i < s->nparts && s->parts[i].day <= last && r == 0; i++)
+    r = scan_part(s, s->parts[i].cf, oid, t0, t1, &c, err);
+  pthread_rwlock_unlock(&s->lock);
   return r < 0 ? r : c.n;
 }
 
 static int row_child(struct store *s, rocksdb_column_family_handle_t *cf, const uint8_t *k,
                      size_t kl, const char *v, size_t vl, void *ctx, struct vg_err *err) {
-  (void)k;
+  (void)v, (void)vl;
   struct cb_ctx *c = ctx;
-  if (kl != STORE_KEY_CHILD_LEN || vl != STORE_KEY_SUFFIX_LEN) return ROW_NEXT;
-  int r = deliver(s, cf, c->oid, (const uint8_t *)v, 0, c->cb, c->ctx, err);
+  if (kl != STORE_KEY_CHILD_LEN) return ROW_NEXT;
+  uint8_t suffix[STORE_KEY_SUFFIX_LEN];
+  store_keys_suffix(suffix, k + 41, (int64_t)store_keys_get_be64(k + 33),
+                    store_keys_get_be64(k + 57));
+  int r = deliver(s, cf, c->oid, suffix, c->cb, c->ctx, err);
   if (r < 0) return r;
   c->n += r > 0;
   return r == 2 ? ROW_STOP : ROW_NEXT;
@@ -146,17 +199,25 @@ int store_events_atom(struct store *s, const uint8_t *oid, const uint8_t *atom, 
     size_t vl;
     const char *suffix = rocksdb_pinnableslice_value(v, &vl);
     if (vl == STORE_KEY_SUFFIX_LEN)
-      r = deliver(s, cf, oid, (const uint8_t *)suffix, 0, cb, ctx, err);
+      r = deliver(s, cf, oid, (const uint8_t *)suffix, cb, ctx, err);
     rocksdb_pinnableslice_destroy(v);
   }
   pthread_rwlock_unlock(&s->lock);
   return r < 0 ? r : r > 0;
 }
 
+struct count_ctx {
+  int64_t t0, t1;
+  uint64_t *n;
+};
+
 static int row_count(struct store *s, rocksdb_column_family_handle_t *cf, const uint8_t *k,
                      size_t kl, const char *v, size_t vl, void *ctx, struct vg_err *err) {
-  (void)s, (void)cf, (void)k, (void)v, (void)vl, (void)err;
-  *(uint64_t *)ctx += kl == STORE_KEY_EVENT_LEN;
+  (void)s, (void)cf, (void)v, (void)vl, (void)err;
+  struct count_ctx *c = ctx;
+  if (kl != STORE_KEY_EVENT_LEN) return ROW_NEXT;
+  int64_t t = (int64_t)store_keys_get_be64(k + 33);
+  *c->n += t >= c->t0 && t < c->t1;
   return ROW_NEXT;
 }
 
@@ -166,13 +227,20 @@ int store_events_count(struct store *s, const uint8_t *oid, const uint8_t *sid, 
   *out = 0;
   if (t0 < 0) t0 = 0;
   uint8_t lo[41], hi[41];
-  size_t at = 17;
-  lo[0] = STORE_KEY_ORG;
+  size_t n = 17;
+  lo[0] = STORE_KEY_EVENT;
   memcpy(lo + 1, oid, STORE_ID_BYTES);
-  if (sid) at = store_keys_prefix(lo, STORE_KEY_SENSOR, oid, sid);
-  memcpy(hi, lo, at);
-  time_bounds(lo, hi, at, t0, t1);
-  return walk(s, t0, t1, lo, at + 8, hi, at + 8, row_count, out, err);
+  if (sid) n = store_keys_prefix(lo, STORE_KEY_EVENT, oid, sid);
+  memcpy(hi, lo, n);
+  int i = (int)n - 1;
+  while (i >= 1 && ++hi[i] == 0) i--; /* past every key with this prefix */
+  struct count_ctx c = {t0, t1, out};
+  if (sid) { /* one sensor: its keys are in time order */
+    time_bounds(lo, hi, 33, t0, t1);
+    memcpy(hi, lo, 33);
+    return walk(s, t0, t1, lo, 41, hi, 41, row_count, &c, err);
+  }
+  return walk(s, t0, t1, lo, n, hi, n, row_count, &c, err);
 }
 
 static bool type_wanted(const struct store_timeline_q *q, uint16_t t) {
@@ -191,7 +259,7 @@ static int timeline_part(struct store *s, rocksdb_column_family_handle_t *cf,
   bool fwd = q->dir == STORE_FORWARD;
   uint8_t bound[STORE_KEY_PREFIX_LEN + 1];
   memcpy(bound, pos, STORE_KEY_PREFIX_LEN);
-  bound[STORE_KEY_PREFIX_LEN] = 0xff; /* past every S key of this sensor */
+  bound[STORE_KEY_PREFIX_LEN] = 0xff; /* past every E key of this sensor */
   rocksdb_readoptions_t *ro = rocksdb_readoptions_create();
   if (fwd)
     rocksdb_readoptions_set_iterate_upper_bound(ro, (const char *)bound, sizeof(bound));
@@ -207,20 +275,11 @@ static int timeline_part(struct store *s, rocksdb_column_family_handle_t *cf,
        fwd ? rocksdb_iter_next(it) : rocksdb_iter_prev(it)) {
     size_t kl, vl;
     const uint8_t *k = (const uint8_t *)rocksdb_iter_key(it, &kl);
-    const uint8_t *v = (const uint8_t *)rocksdb_iter_value(it, &vl);
-    if (kl != STORE_KEY_EVENT_LEN || vl != 2) continue;
+    const char *v = rocksdb_iter_value(it, &vl);
+    if (kl != STORE_KEY_EVENT_LEN || vl < STORE_VALUE_HEAD_LEN) continue;
     if (cur->set && memcmp(k + 33, cur->pos, sizeof(cur->pos)) == 0) continue;
-    uint16_t type = store_keys_get_be16(v);
-    if (!type_wanted(q, type)) continue;
-    uint8_t suffix[STORE_KEY_SUFFIX_LEN];
-    store_keys_suffix(suffix, (int64_t)store_keys_get_be64(k + 33), q->sid,
-                      store_keys_get_be64(k + 41));
-    int r = deliver(s, cf, q->oid, suffix, type, cb, ctx, err);
-    if (r < 0) {
-      n = r;
-      break;
-    }
-    if (r == 0) continue;
+    if (!type_wanted(q, store_keys_get_be16((const uint8_t *)v))) continue;
+    int r = deliver_kv(k, v, vl, cb, ctx);
     cur->set = 1;
     memcpy(cur->pos, k + 33, sizeof(cur->pos));
     n++;
@@ -242,7 +301,7 @@ int store_events_timeline(struct store *s, const struct store_timeline_q *q,
   bool fwd = q->dir == STORE_FORWARD;
   uint8_t pos[STORE_KEY_EVENT_LEN];
   int64_t from = q->from_ms < 0 ? 0 : q->from_ms;
-  store_keys_sensor(pos, q->oid, q->sid, from, fwd ? 0 : UINT64_MAX);
+  store_keys_event(pos, q->oid, q->sid, from, fwd ? 0 : UINT64_MAX);
   if (cur->set) memcpy(pos + 33, cur->pos, sizeof(cur->pos));
   int32_t day = store_day_of((int64_t)store_keys_get_be64(pos + 33));
   int total = 0;

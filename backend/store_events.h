@@ -16,7 +16,7 @@ struct store_rec {
   const uint8_t *oid, *sid; /* STORE_ID_BYTES each */
   int64_t time_ms;          /* key time (arrival time for far-future events) */
   uint64_t seq;
-  uint16_t type_id; /* timeline only; 0 elsewhere */
+  uint16_t type_id; /* the event type id */
   const char *data; /* the event bytes as written */
   size_t len;
 };
@@ -58,8 +58,10 @@ struct store_timeline_q {
 int store_events_timeline(struct store *s, const struct store_timeline_q *q,
                           struct store_cursor *cur, store_rec_cb cb, void *ctx, struct vg_err *err);
 
-/* Every event of oid with t0 ≤ time < t1 in (time, sid, seq) order. Returns
- * the number delivered or -VG_EDB. */
+/* Every event of oid with t0 ≤ time < t1: day partition by day partition,
+ * and within one, sensor by sensor (sid order), each sensor's events in
+ * (time, seq) order. A time-ordered org view merges per-sensor timelines.
+ * Returns the number delivered or -VG_EDB. */
 int64_t store_events_scan(struct store *s, const uint8_t *oid, int64_t t0, int64_t t1,
                           store_rec_cb cb, void *ctx, struct vg_err *err);
 

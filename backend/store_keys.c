@@ -63,39 +63,32 @@ size_t store_keys_prefix(uint8_t *k, char tag, const uint8_t *oid, const uint8_t
   return STORE_KEY_PREFIX_LEN;
 }
 
-size_t store_keys_org(uint8_t *k, const uint8_t *oid, int64_t time_ms, const uint8_t *sid,
-                      uint64_t seq) {
-  k[0] = STORE_KEY_ORG;
+size_t store_keys_event(uint8_t *k, const uint8_t *oid, const uint8_t *sid, int64_t time_ms,
+                        uint64_t seq) {
+  k[0] = STORE_KEY_EVENT;
   memcpy(k + 1, oid, STORE_ID_BYTES);
-  store_keys_suffix(k + 17, time_ms, sid, seq);
-  return STORE_KEY_EVENT_LEN;
-}
-
-size_t store_keys_sensor(uint8_t *k, const uint8_t *oid, const uint8_t *sid, int64_t time_ms,
-                         uint64_t seq) {
-  store_keys_prefix(k, STORE_KEY_SENSOR, oid, sid);
-  store_keys_put_be64(k + 33, (uint64_t)time_ms);
-  store_keys_put_be64(k + 41, seq);
+  store_keys_suffix(k + 17, sid, time_ms, seq);
   return STORE_KEY_EVENT_LEN;
 }
 
 size_t store_keys_child(uint8_t *k, const uint8_t *oid, const uint8_t *parent, int64_t time_ms,
-                        const uint8_t *atom) {
+                        const uint8_t *sid, uint64_t seq) {
   store_keys_prefix(k, STORE_KEY_CHILD, oid, parent);
   store_keys_put_be64(k + 33, (uint64_t)time_ms);
-  memcpy(k + 41, atom, STORE_ID_BYTES);
+  memcpy(k + 41, sid, STORE_ID_BYTES);
+  store_keys_put_be64(k + 57, seq);
   return STORE_KEY_CHILD_LEN;
 }
 
-size_t store_keys_suffix(uint8_t *v, int64_t time_ms, const uint8_t *sid, uint64_t seq) {
-  store_keys_put_be64(v, (uint64_t)time_ms);
-  memcpy(v + 8, sid, STORE_ID_BYTES);
+size_t store_keys_suffix(uint8_t *v, const uint8_t *sid, int64_t time_ms, uint64_t seq) {
+  memcpy(v, sid, STORE_ID_BYTES);
+  store_keys_put_be64(v + 16, (uint64_t)time_ms);
   store_keys_put_be64(v + 24, seq);
   return STORE_KEY_SUFFIX_LEN;
 }
 
-size_t store_keys_org_from_suffix(uint8_t *k, const uint8_t *oid, const uint8_t *suffix) {
-  k[0] = STORE_KEY_ORG;
+size_t store_keys_event_from_suffix(uint8_t *k, const uint8_t *oid, const uint8_t *suffix) {
+  k[0] = STORE_KEY_EVENT;
   memcpy(k + 1, oid, STORE_ID_BYTES);
   memcpy(k + 17, suffix, STORE_KEY_SUFFIX_LEN);
   return STORE_KEY_EVENT_LEN;

@@ -11,16 +11,18 @@
 
 #include "backend/store.h"
 
-/* Event partitions (column family ev_YYYYMMDD). */
-#define STORE_KEY_ORG 'E'      /* E | oid | time | sid | seq        → event bytes */
-#define STORE_KEY_SENSOR 'S'   /* S | oid | sid | time | seq        → type id (2) */
-#define STORE_KEY_ATOM 'A'     /* A | oid | this                    → suffix */
-#define STORE_KEY_CHILD 'C'    /* C | oid | parent | time | this    → suffix */
-#define STORE_KEY_EVENT_LEN 49 /* E and S keys */
+/* Event partitions (column family ev_YYYYMMDD). Events are keyed sensor
+ * first, so one block holds a run of one sensor's events (they compress
+ * together) and a sensor's timeline is one range scan. */
+#define STORE_KEY_EVENT 'E'    /* E | oid | sid | time | seq          → type id (2) | event bytes */
+#define STORE_KEY_ATOM 'A'     /* A | oid | this                      → suffix */
+#define STORE_KEY_CHILD 'C'    /* C | oid | parent | time | sid | seq → (empty) */
+#define STORE_KEY_EVENT_LEN 49
 #define STORE_KEY_ATOM_LEN 33
-#define STORE_KEY_CHILD_LEN 57
+#define STORE_KEY_CHILD_LEN 65
 #define STORE_KEY_PREFIX_LEN 33 /* tag | oid | (sid or atom) */
-#define STORE_KEY_SUFFIX_LEN 32 /* time | sid | seq: the org key after tag | oid */
+#define STORE_KEY_SUFFIX_LEN 32 /* sid | time | seq: the event key after tag | oid */
+#define STORE_VALUE_HEAD_LEN 2  /* the type id in front of the event bytes */
 
 /* Counters column family: gran | period | oid | sid | bucket | type → u64 LE. */
 #define STORE_KEY_COUNTER_LEN 47
@@ -38,21 +40,18 @@ uint16_t store_keys_get_be16(const uint8_t *p);
 uint32_t store_keys_get_be32(const uint8_t *p);
 uint64_t store_keys_get_be64(const uint8_t *p);
 
-/* tag | oid | id: the 33-byte prefix of S (id = sid), A and C (id = atom). */
+/* tag | oid | id: the 33-byte prefix of E (id = sid), A and C (id = atom). */
 size_t store_keys_prefix(uint8_t *k, char tag, const uint8_t *oid, const uint8_t *id);
 /* E key (49 bytes). */
-size_t store_keys_org(uint8_t *k, const uint8_t *oid, int64_t time_ms, const uint8_t *sid,
-                      uint64_t seq);
-/* S key (49 bytes). */
-size_t store_keys_sensor(uint8_t *k, const uint8_t *oid, const uint8_t *sid, int64_t time_ms,
-                         uint64_t seq);
-/* C key (57 bytes). */
+size_t store_keys_event(uint8_t *k, const uint8_t *oid, const uint8_t *sid, int64_t time_ms,
+                        uint64_t seq);
+/* C key (65 bytes). */
 size_t store_keys_child(uint8_t *k, const uint8_t *oid, const uint8_t *parent, int64_t time_ms,
-                        const uint8_t *atom);
-/* time | sid | seq (32 bytes): the value of A and C keys. */
-size_t store_keys_suffix(uint8_t *v, int64_t time_ms, const uint8_t *sid, uint64_t seq);
+                        const uint8_t *sid, uint64_t seq);
+/* sid | time | seq (32 bytes): the value of A keys. */
+size_t store_keys_suffix(uint8_t *v, const uint8_t *sid, int64_t time_ms, uint64_t seq);
 /* E key from oid and a suffix. */
-size_t store_keys_org_from_suffix(uint8_t *k, const uint8_t *oid, const uint8_t *suffix);
+size_t store_keys_event_from_suffix(uint8_t *k, const uint8_t *oid, const uint8_t *suffix);
 
 /* FNV-1a of n bytes: the hash of the store's in-memory tables. */
 uint64_t store_keys_hash(const uint8_t *k, size_t n);

@@ -1,5 +1,5 @@
 /* store_write.c — the event write path: one WriteBatch per call holding the
- * org key, the sensor/atom/child indexes and the counter merges, summed per
+ * event keys, the atom/child indexes and the counter merges, summed per
  * (oid, sid, bucket, type) within the batch. */
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +24,8 @@ struct pending {
   size_t vlen;
   uint8_t klen;
   uint8_t key[STORE_KEY_CHILD_LEN];
-  uint8_t small[STORE_KEY_SUFFIX_LEN]; /* val points here for index values */
+  uint8_t small[STORE_KEY_SUFFIX_LEN]; /* index values; the event's type id head */
+  bool head; /* the value is small[0..2) (the type id) then val */
 };
 struct store_agg {
   struct agg_slot *slots;
@@ -51,8 +52,8 @@ static void agg_reserve(struct store *s, size_t events) {
   struct store_agg *a = s->agg;
   if (!a) a = s->agg = vg_xcalloc(1, sizeof(*a));
   a->npend = 0;
-  if (a->cappend < events * 4) {
-    a->cappend = events * 4;
+  if (a->cappend < events * 3) {
+    a->cappend = events * 3;
     a->pend = vg_xreallocarray(a->pend, a->cappend, sizeof(*a->pend));
     a->order = vg_xreallocarray(a->order, a->cappend, sizeof(*a->order));
   }
@@ -121,7 +122,7 @@ static void agg_emit(struct store *s, rocksdb_writebatch_t *b) {
   a->nused = 0;
 }
 
-/* Is the event (its sensor key) already stored? */
+/* Is the event (its key) already stored? */
 static int already_stored(struct store *s, rocksdb_column_family_handle_t *cf, const uint8_t *sk,
                           bool *found, struct vg_err *err) {
   char *dberr = NULL;
@@ -140,29 +141,28 @@ static struct pending *pend_add(struct store_agg *a, rocksdb_column_family_handl
   p->klen = (uint8_t)klen;
   memcpy(p->key, k, klen);
   p->val = (const char *)p->small;
+  p->vlen = 0;
+  p->head = false;
   return p;
 }
 
-/* Queue the org key and the indexes of one event. */
+/* Queue the event key and the indexes of one event. */
 static void put_event(struct store_agg *a, rocksdb_column_family_handle_t *cf,
-                      const struct store_event *e, int64_t t, const uint8_t *sk) {
+                      const struct store_event *e, int64_t t, const uint8_t *ek) {
   uint8_t k[STORE_KEY_CHILD_LEN];
-  store_keys_org(k, e->oid, t, e->sid, e->seq);
-  struct pending *p = pend_add(a, cf, k, STORE_KEY_EVENT_LEN);
+  struct pending *p = pend_add(a, cf, ek, STORE_KEY_EVENT_LEN);
+  store_keys_put_be16(p->small, e->type_id);
+  p->head = true;
   p->val = e->data;
   p->vlen = e->len;
-  p = pend_add(a, cf, sk, STORE_KEY_EVENT_LEN);
-  store_keys_put_be16(p->small, e->type_id);
-  p->vlen = 2;
   if (e->has_this) {
     store_keys_prefix(k, STORE_KEY_ATOM, e->oid, e->this_atom);
     p = pend_add(a, cf, k, STORE_KEY_ATOM_LEN);
-    p->vlen = store_keys_suffix(p->small, t, e->sid, e->seq);
+    p->vlen = store_keys_suffix(p->small, e->sid, t, e->seq);
   }
   if (e->has_parent) {
-    store_keys_child(k, e->oid, e->parent_atom, t, e->has_this ? e->this_atom : zero_sid);
-    p = pend_add(a, cf, k, STORE_KEY_CHILD_LEN);
-    p->vlen = store_keys_suffix(p->small, t, e->sid, e->seq);
+    store_keys_child(k, e->oid, e->parent_atom, t, e->sid, e->seq);
+    pend_add(a, cf, k, STORE_KEY_CHILD_LEN);
   }
 }
 
@@ -171,7 +171,13 @@ static void pend_emit(struct store_agg *a, rocksdb_writebatch_t *b) {
   qsort(a->order, a->npend, sizeof(*a->order), cmp_pending);
   for (size_t i = 0; i < a->npend; i++) {
     struct pending *p = a->order[i];
-    rocksdb_writebatch_put_cf(b, p->cf, (const char *)p->key, p->klen, p->val, p->vlen);
+    if (p->head) {
+      const char *k = (const char *)p->key, *v[2] = {(const char *)p->small, p->val};
+      size_t kl = p->klen, vl[2] = {STORE_VALUE_HEAD_LEN, p->vlen};
+      rocksdb_writebatch_putv_cf(b, p->cf, 1, &k, &kl, 2, v, vl);
+    } else {
+      rocksdb_writebatch_put_cf(b, p->cf, (const char *)p->key, p->klen, p->val, p->vlen);
+    }
   }
   a->npend = 0;
 }
@@ -240,7 +246,7 @@ int store_write_events(struct store *s, const struct store_event *ev, size_t n, 
     }
     uint8_t sk[STORE_KEY_EVENT_LEN];
     bool found = false, maybe = false;
-    store_keys_sensor(sk, ev[i].oid, ev[i].sid, t[i], ev[i].seq);
+    store_keys_event(sk, ev[i].oid, ev[i].sid, t[i], ev[i].seq);
     r = store_seq_maybe_stored(s, &ev[i], &maybe, err);
     if (r == 0 && maybe) r = already_stored(s, cf, sk, &found, err);
     if (r < 0 || found) {

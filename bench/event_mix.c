@@ -6,6 +6,7 @@
 
 #include "shared/atom.h"
 #include "shared/event.h"
+#include "shared/pki.h"
 
 static uint64_t rnd(struct event_mix *m) {
   m->rng ^= m->rng << 13;
@@ -41,18 +42,14 @@ void event_mix_init(struct event_mix *m, uint64_t seed, const char *hostname, in
   m->rng = seed * 0x9e3779b97f4a7c15ULL + 1;
   snprintf(m->hostname, sizeof(m->hostname), "%s", hostname);
   m->time_ms = t0_ms;
-}
-
-static void hash_hex(struct event_mix *m, char out[65]) {
-  for (int i = 0; i < 64; i++) out[i] = "0123456789abcdef"[pick(m, 16)];
-  out[64] = '\0';
+  for (int i = 0; i < 16; i++) vg_atom_new(m->procs[i]);
 }
 
 static json_t *process(struct event_mix *m, int pid, int ppid) {
   const char *bin = PICK(m, bins);
   char cmd[256], h[65];
   snprintf(cmd, sizeof(cmd), "%s %s", bin, PICK(m, args));
-  hash_hex(m, h);
+  vg_sha256_hex(bin, strlen(bin), h); /* one stable hash per binary */
   int uid = pick(m, 6);
   return json_pack("{s:s, s:s, s:i, s:i, s:i, s:s, s:s, s:i, s:I}", "FILE_PATH", bin,
                    "COMMAND_LINE", cmd, "PROCESS_ID", pid, "PARENT_PROCESS_ID", ppid, "USER_ID",
@@ -70,9 +67,10 @@ json_t *event_mix_next(struct event_mix *m) {
   m->time_ms += 1 + pick(m, 5);
   json_t *ev = vg_event_new(types[t], m->time_ms);
   json_t *rt = vg_event_routing(ev), *p = vg_event_payload(ev);
-  char parent[VG_ATOM_HEX_LEN + 1];
-  vg_atom_new(parent);
-  json_object_set_new(rt, "parent", json_string(parent));
+  json_object_set_new(rt, "parent", json_string(m->procs[pick(m, 16)]));
+  if (t == 0) /* a new process: later events may be its children */
+    snprintf(m->procs[pick(m, 16)], sizeof(m->procs[0]), "%s",
+             json_string_value(json_object_get(rt, "this")));
   json_object_set_new(rt, "hostname", json_string(m->hostname));
   json_object_set_new(rt, "plat", json_integer(0x20000000));
   json_object_set_new(rt, "arch", json_integer(2));
@@ -126,12 +124,14 @@ json_t *event_mix_next(struct event_mix *m) {
       json_object_set_new(p, "MEMORY_SIZE", json_integer(4096 * (1 + pick(m, 4000))));
       json_object_set_new(p, "PROCESS_ID", json_integer(pid));
       break;
-    default:
-      hash_hex(m, h);
-      json_object_set_new(p, "FILE_PATH", json_string(PICK(m, bins)));
+    default: {
+      const char *bin = PICK(m, bins);
+      vg_sha256_hex(bin, strlen(bin), h);
+      json_object_set_new(p, "FILE_PATH", json_string(bin));
       json_object_set_new(p, "HASH", json_string(h));
       json_object_set_new(p, "MEMORY_SIZE", json_integer(4096 * (1 + pick(m, 4000))));
       break;
+    }
   }
   return ev;
 }

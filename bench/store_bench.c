@@ -49,7 +49,7 @@ static void rand_id(uint8_t *b) {
 
 struct sensor {
   uint8_t oid[16], sid[16];
-  char oidh[33], sidh[33], iid[33], host[32], ip[16], ext[16];
+  char iid[33], host[32], ip[16], ext[16];
   uint64_t seq;
   uint8_t procs[16][16]; /* recent process atoms: parents of what follows */
 };
@@ -213,31 +213,30 @@ static int body(char *b, size_t n, int type, struct sensor *s) {
 static void gen_event(struct store_event *e, char *buf, int64_t t) {
   struct sensor *s = &sensors[pick(SENSORS)];
   int type = pick_type();
-  uint8_t eid[16];
-  char thisx[33], parentx[33], eidx[33], bodyx[1400];
+  char thisx[33], parentx[33], bodyx[1400];
   memset(e, 0, sizeof(*e));
   memcpy(e->oid, s->oid, 16);
   memcpy(e->sid, s->sid, 16);
   e->time_ms = t;
   e->seq = ++s->seq;
   e->type_id = (uint16_t)type;
-  e->has_this = e->has_parent = true;
+  /* What ingest hands the store: an atom index only for process events, and
+   * no oid, sid or event_id in the bytes (the key holds them; docs/storage.md). */
+  e->has_this = type == 1;
+  e->has_parent = true;
   rand_id(e->this_atom);
   memcpy(e->parent_atom, s->procs[pick(16)], 16);
   if (type == 1) memcpy(s->procs[pick(16)], e->this_atom, 16);
-  rand_id(eid);
   hex(thisx, e->this_atom, 16);
   hex(parentx, e->parent_atom, 16);
-  hex(eidx, eid, 16);
   body(bodyx, sizeof(bodyx), type, s);
-  int n = snprintf(
-      buf, 2048,
-      "{\"routing\":{\"oid\":\"%s\",\"sid\":\"%s\",\"iid\":\"%s\",\"hostname\":\"%s\","
-      "\"event_type\":\"%s\",\"event_time\":%lld,\"event_id\":\"%.8s-%.4s-%.4s-%.4s-%.12s\","
-      "\"int_ip\":\"%s\",\"ext_ip\":\"%s\",\"plat\":536870912,\"arch\":2,"
-      "\"this\":\"%s\",\"parent\":\"%s\",\"moduleid\":2},\"event\":%s}",
-      s->oidh, s->sidh, s->iid, s->host, types[type], (long long)t, eidx, eidx + 8, eidx + 12,
-      eidx + 16, eidx + 20, s->ip, s->ext, thisx, parentx, bodyx);
+  int n = snprintf(buf, 2048,
+                   "{\"routing\":{\"iid\":\"%s\",\"hostname\":\"%s\","
+                   "\"event_type\":\"%s\",\"event_time\":%lld,"
+                   "\"int_ip\":\"%s\",\"ext_ip\":\"%s\",\"plat\":536870912,\"arch\":2,"
+                   "\"this\":\"%s\",\"parent\":\"%s\",\"moduleid\":2},\"event\":%s}",
+                   s->iid, s->host, types[type], (long long)t, s->ip, s->ext, thisx, parentx,
+                   bodyx);
   e->data = buf;
   e->len = (size_t)n;
 }
@@ -251,8 +250,6 @@ static void init_sensors(void) {
     memset(s, 0, sizeof(*s));
     memcpy(s->oid, orgs[i % ORGS], 16);
     rand_id(s->sid);
-    hex(s->oidh, s->oid, 16);
-    hex(s->sidh, s->sid, 16);
     hex(s->iid, iids[i % ORGS], 16);
     snprintf(s->host, sizeof(s->host), "%s-%02d",
              (const char *[]){"web", "db", "build", "dev"}[i % 4], i);
@@ -295,8 +292,8 @@ static int raw_batch(void *ctx, struct store_event *ev, size_t n) {
   for (size_t i = 0; i < n; i++) {
     uint8_t k[49] = {'E'};
     memcpy(k + 1, ev[i].oid, 16);
-    for (int j = 0; j < 8; j++) k[17 + j] = (uint8_t)((uint64_t)ev[i].time_ms >> (56 - 8 * j));
-    memcpy(k + 25, ev[i].sid, 16);
+    memcpy(k + 17, ev[i].sid, 16); /* the store's event key: oid sid time seq */
+    for (int j = 0; j < 8; j++) k[33 + j] = (uint8_t)((uint64_t)ev[i].time_ms >> (56 - 8 * j));
     for (int j = 0; j < 8; j++) k[41 + j] = (uint8_t)(ev[i].seq >> (56 - 8 * j));
     rocksdb_writebatch_put(b, (const char *)k, sizeof(k), ev[i].data, ev[i].len);
   }
@@ -377,7 +374,7 @@ static void breakdown(const char *path, size_t total) {
       }
       rocksdb_column_family_handle_destroy(h[i]);
     }
-    printf("    per event: org E %.1f, sensor S %.1f, atom A %.1f, child C %.1f, counters %.1f B\n",
+    printf("    per event: event E %.1f, (retired S %.1f), atom A %.1f, child C %.1f, counters %.1f B\n",
            (double)sum[0] / (double)total, (double)sum[1] / (double)total,
            (double)sum[2] / (double)total, (double)sum[3] / (double)total,
            (double)sum[4] / (double)total);

@@ -118,3 +118,14 @@ int vg_atom_uuid_parse(const char *s, uint8_t out[VG_ATOM_BYTES]) {
 }
 
 bool vg_atom_uuid_valid(const char *s) { return uuid_scan(s, true, NULL); }
+
+void vg_atom_event_id(const uint8_t sid[VG_ATOM_BYTES], uint64_t seq,
+                      char out[VG_UUID_STR_LEN + 1]) {
+  uint8_t u[VG_ATOM_BYTES];
+  memcpy(u, sid, 8);
+  for (int i = 0; i < 8; i++) u[8 + i] = (uint8_t)(seq >> (56 - 8 * i));
+  u[6] = (uint8_t)((u[6] & 0x0f) | 0x80); /* version 8 */
+  /* variant 10: replaces seq's top two bits (seq stays below 2^62). */
+  u[8] = (uint8_t)((u[8] & 0x3f) | 0x80);
+  vg_atom_uuid_format(u, out);
+}

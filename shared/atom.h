@@ -40,6 +40,12 @@ bool vg_atom_is_zero(const uint8_t a[VG_ATOM_BYTES]);
 /* A fresh random RFC 4122 version 4 UUID, lower case, plus NUL. */
 void vg_atom_uuid_new(char out[VG_UUID_STR_LEN + 1]);
 
+/* The event id vigild assigns to event seq of sensor sid: a version 8 UUID
+ * (RFC 9562) of the sid's first 8 bytes and seq, so a resent event keeps its
+ * id and the store need not keep it (it is derived from the key). */
+void vg_atom_event_id(const uint8_t sid[VG_ATOM_BYTES], uint64_t seq,
+                      char out[VG_UUID_STR_LEN + 1]);
+
 /* Render 16 bytes as a UUID string (no version bits are forced). */
 void vg_atom_uuid_format(const uint8_t u[VG_ATOM_BYTES], char out[VG_UUID_STR_LEN + 1]);
 

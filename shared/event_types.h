@@ -21,15 +21,18 @@
 #include <stdint.h>
 
 #define VG_EVENT_TYPE_REPLY 0x1u /* a `*_REP`-style answer to a sensor command */
+/* Its routing/this names a process instance that other events point to with
+ * routing/parent: the store indexes these atoms (atom → event). */
+#define VG_EVENT_TYPE_ATOM 0x2u
 /* The id storage keys use for a valid name that is not registered (detections
  * "_rule-name", types from newer sensors). Never a registered id. */
 #define VG_EVENT_TYPE_OTHER 0xFFFFu
 
 /* X(id, NAME, flags, "command" or NULL). Append only. */
 #define VG_EVENT_TYPES(X)                                               \
-  X(1, NEW_PROCESS, 0, NULL)                                            \
+  X(1, NEW_PROCESS, VG_EVENT_TYPE_ATOM, NULL)                                          \
   X(2, TERMINATE_PROCESS, 0, NULL)                                      \
-  X(3, EXISTING_PROCESS, 0, NULL)                                       \
+  X(3, EXISTING_PROCESS, VG_EVENT_TYPE_ATOM, NULL)                                     \
   X(4, CODE_IDENTITY, 0, NULL)                                          \
   X(5, MODULE_LOAD, 0, NULL)                                            \
   X(6, DNS_REQUEST, 0, NULL)                                            \

@@ -11,6 +11,7 @@
 #include "backend/ca.h"
 #include "backend/store.h"
 #include "backend/store_events.h"
+#include "backend/store_render.h"
 #include "shared/alloc.h"
 #include "shared/atom.h"
 #include "shared/pki.h"
@@ -36,7 +37,17 @@ static int scan_cb(void *ctx, const struct store_rec *r) {
   }
   if (r->seq > sc->max_seq) sc->max_seq = r->seq;
   json_decref(sc->last);
-  sc->last = json_loadb(r->data, r->len, 0, NULL);
+  struct vg_buf b;
+  vg_buf_init(&b, VG_LIMIT_EVENT_BYTES * 2);
+  ck_assert_int_eq(store_render(r, &b, NULL), 0);
+  sc->last = json_loadb(b.data, b.len, 0, NULL);
+  vg_buf_cleanup(&b);
+  /* The event id is the one derived from (sid, seq): stable across resends. */
+  char eid[VG_UUID_STR_LEN + 1];
+  vg_atom_event_id(r->sid, r->seq, eid);
+  ck_assert_str_eq(json_string_value(json_object_get(json_object_get(sc->last, "routing"),
+                                                     "event_id")), eid);
+  ck_assert(vg_atom_uuid_valid(eid));
   return 0;
 }
 

@@ -84,6 +84,23 @@ START_TEST(t_uuid_invalid) {
 }
 END_TEST
 
+START_TEST(t_event_id) {
+  uint8_t sid[16];
+  for (int i = 0; i < 16; i++) sid[i] = (uint8_t)(0xa0 + i);
+  char a[VG_UUID_STR_LEN + 1], b[VG_UUID_STR_LEN + 1], c[VG_UUID_STR_LEN + 1];
+  vg_atom_event_id(sid, 42, a);
+  vg_atom_event_id(sid, 42, b);
+  vg_atom_event_id(sid, 43, c);
+  ck_assert_str_eq(a, b); /* deterministic: a resent event keeps its id */
+  ck_assert_str_ne(a, c);
+  ck_assert(vg_atom_uuid_valid(a));
+  ck_assert_int_eq(a[14], '8');                       /* version 8 */
+  ck_assert(strchr("89ab", a[19]) != NULL);           /* RFC variant */
+  ck_assert_str_eq(a + 24, "00000000002a");           /* seq in the low bytes */
+  ck_assert_int_eq(strncmp(a, "a0a1a2a3-a4a5-86a7", 18), 0); /* the sid's first bytes */
+}
+END_TEST
+
 static Suite *atom_suite(void) {
   Suite *s = suite_create("atom");
   TCase *tc = tcase_create("core");
@@ -92,6 +109,7 @@ static Suite *atom_suite(void) {
   tcase_add_test(tc, t_new_unique);
   tcase_add_test(tc, t_uuid_v4);
   tcase_add_test(tc, t_uuid_invalid);
+  tcase_add_test(tc, t_event_id);
   suite_add_tcase(s, tc);
   return s;
 }
