@@ -102,6 +102,11 @@ API_HANDLER(api_sensors_isolation_set);
 API_HANDLER(api_task_send);
 API_HANDLER(api_stream_subscribe);
 API_HANDLER(api_stream_unsubscribe);
+API_HANDLER(api_insight_timeline);
+API_HANDLER(api_insight_histogram);
+API_HANDLER(api_insight_atom);
+API_HANDLER(api_insight_children);
+API_HANDLER(api_insight_parents);
 API_HANDLER(api_keys_list);
 API_HANDLER(api_keys_create);
 API_HANDLER(api_keys_revoke);
@@ -116,6 +121,8 @@ extern const struct api_param api_session_auth_params[], api_sensors_list_params
     api_sensors_events_set_params[], api_sensors_isolation_set_params[], api_task_send_params[],
     api_stream_subscribe_params[], api_stream_unsubscribe_params[], api_keys_create_params[],
     api_keys_revoke_params[], api_installation_keys_create_params[],
-    api_installation_keys_revoke_params[], api_audit_list_params[];
+    api_installation_keys_revoke_params[], api_audit_list_params[],
+    api_insight_timeline_params[], api_insight_histogram_params[], api_insight_atom_params[],
+    api_insight_children_params[], api_insight_parents_params[];
 
 #endif

@@ -2,7 +2,7 @@
  * Adding a method: a handler in backend/api_<area>.c, its params spec, one
  * row here, a section in docs/api.md. Rows are grouped by minimum role so
  * who may do what reads off the table:
- *   viewer   reads the organisation's sensors and their settings
+ *   viewer   reads the organisation's sensors, their settings and telemetry
  *   analyst  also tasks, tags, isolates, changes telemetry, streams
  *   admin    also deletes sensors, manages API keys and installation keys,
  *            reads the audit trail
@@ -20,6 +20,11 @@ const struct api_method api_methods[] = {
   {"sensors.list",               AUTH_VIEWER,  api_sensors_list,                0,          api_sensors_list_params},
   {"sensors.get",                AUTH_VIEWER,  api_sensors_get,                 0,          api_sid_params},
   {"sensors.events.get",         AUTH_VIEWER,  api_sensors_events_get,          0,          api_sid_params},
+  {"insight.timeline",           AUTH_VIEWER,  api_insight_timeline,            0,          api_insight_timeline_params},
+  {"insight.histogram",          AUTH_VIEWER,  api_insight_histogram,           0,          api_insight_histogram_params},
+  {"insight.atom",               AUTH_VIEWER,  api_insight_atom,                0,          api_insight_atom_params},
+  {"insight.children",           AUTH_VIEWER,  api_insight_children,            0,          api_insight_children_params},
+  {"insight.parents",            AUTH_VIEWER,  api_insight_parents,             0,          api_insight_parents_params},
 
   {"sensors.tags.add",           AUTH_ANALYST, api_sensors_tags_add,            API_AUDIT,  api_sensors_tags_add_params},
   {"sensors.tags.remove",        AUTH_ANALYST, api_sensors_tags_remove,         API_AUDIT,  api_sensors_tags_remove_params},

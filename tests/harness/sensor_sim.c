@@ -75,10 +75,15 @@ int sensor_sim_send_batch(struct sensor_sim *s, uint64_t first, int n, const jso
     if (claims) json_object_update(vg_event_routing(ev), (json_t *)claims);
     json_array_append_new(evs, ev);
   }
+  int r = sensor_sim_send_events(s, first, evs);
+  json_decref(evs);
+  return r;
+}
+
+int sensor_sim_send_events(struct sensor_sim *s, uint64_t first, const json_t *events) {
   struct vg_buf b;
   vg_buf_init(&b, VG_LIMIT_MSG_BYTES);
-  int r = vg_proto_batch_encode(&b, first, evs, NULL);
-  json_decref(evs);
+  int r = vg_proto_batch_encode(&b, first, events, NULL);
   if (!r) r = vg_ws_client_send(s->ws, b.data, b.len);
   vg_buf_cleanup(&b);
   return r;

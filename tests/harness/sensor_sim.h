@@ -31,6 +31,9 @@ json_t *sensor_sim_connect(struct sensor_sim *s, const struct harness_vigild *d,
 /* Send events [first, first+n) of a batch; each event a NEW_PROCESS at time
  * t0 + seq whose routing also claims the fields of claims (may be NULL). */
 int sensor_sim_send_batch(struct sensor_sim *s, uint64_t first, int n, const json_t *claims);
+/* Send events (a JSON array of envelopes, not stolen) as one batch at seq
+ * first, as they are. 0 or negative. */
+int sensor_sim_send_events(struct sensor_sim *s, uint64_t first, const json_t *events);
 /* Next message of type t (others skipped), within timeout_ms; new ref or NULL. */
 json_t *sensor_sim_recv(struct sensor_sim *s, const char *t, int timeout_ms);
 /* Wait for a task and answer it as a sensor does: a RECEIPT, then one
