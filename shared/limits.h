@@ -13,6 +13,7 @@
 #define VG_LIMIT_PROTO_CTRL_BYTES   (64u << 10) /* one non-batch protocol message (hello, enroll…) */
 #define VG_LIMIT_BATCH_EVENTS       2000        /* events in one sensor batch */
 #define VG_LIMIT_EVENT_TYPE_BYTES   64          /* an event type name */
+#define VG_LIMIT_ROUTING_KEYS       64          /* members of one routing object */
 #define VG_LIMIT_HOSTNAME_BYTES     255
 #define VG_LIMIT_TAGS               64          /* tags on one sensor */
 #define VG_LIMIT_TAG_BYTES          64          /* one tag */

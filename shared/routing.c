@@ -55,14 +55,21 @@ static int rt_fail(struct vg_err *e, int code, const struct rt_field *f, const c
   return vg_err_fail(e, code, "routing/%s: %s", f->key, what);
 }
 
-/* A string value: type, length (cap includes the NUL), no embedded NUL. */
-static int rt_string(const struct rt_field *f, const json_t *v, size_t cap, struct vg_err *e,
-                     const char **s, size_t *len) {
-  if (!json_is_string(v)) return rt_fail(e, VG_ETYPE, f, "expected a string");
-  *s = json_string_value(v);
-  *len = json_string_length(v);
-  if (*len >= cap) return rt_fail(e, VG_ELIMIT, f, "string too long");
-  if (strlen(*s) != *len) return rt_fail(e, VG_ESCHEMA, f, "string contains NUL");
+/* The checks of one value, whatever it was read from (a jansson tree or the
+ * scanner): an integer, a string of len bytes, or tag i. Store into out when
+ * out is not NULL. */
+static int rt_put_int(const struct rt_field *f, int64_t n, struct vg_routing *out,
+                      struct vg_err *e) {
+  if (f->kind != RT_TIME && f->kind != RT_U32) {
+    return rt_fail(e, VG_ETYPE, f, f->kind == RT_TAGS ? "expected an array of strings"
+                                                      : "expected a string");
+  }
+  if (n < 0) return rt_fail(e, VG_ERANGE, f, "negative");
+  if (f->kind == RT_U32 && n > (int64_t)UINT32_MAX)
+    return rt_fail(e, VG_ERANGE, f, "larger than 4294967295");
+  char *dst = out ? (char *)out + f->off : NULL;
+  if (dst && f->kind == RT_TIME) *(int64_t *)(void *)dst = n;
+  if (dst && f->kind == RT_U32) *(uint32_t *)(void *)dst = (uint32_t)n;
   return 0;
 }
 
@@ -71,42 +78,12 @@ static int rt_ip_valid(const char *s) {
   return s[0] == '\0' || inet_pton(AF_INET, s, addr) == 1 || inet_pton(AF_INET6, s, addr) == 1;
 }
 
-static int rt_tags(const struct rt_field *f, const json_t *v, struct vg_routing *out,
-                   struct vg_err *e) {
-  if (!json_is_array(v)) return rt_fail(e, VG_ETYPE, f, "expected an array of strings");
-  size_t n = json_array_size(v);
-  if (n > VG_LIMIT_TAGS) return rt_fail(e, VG_ELIMIT, f, "too many tags");
-  for (size_t i = 0; i < n; i++) {
-    const char *s;
-    size_t len;
-    int r = rt_string(f, json_array_get(v, i), VG_LIMIT_TAG_BYTES + 1, e, &s, &len);
-    if (r) return r;
-    if (len == 0) return rt_fail(e, VG_ESCHEMA, f, "empty tag");
-    if (out) memcpy(out->tags[i], s, len + 1);
-  }
-  if (out) out->ntags = n;
-  return 0;
-}
-
-/* Validate one value; store it into out when out is not NULL. */
-static int rt_value(const struct rt_field *f, const json_t *v, struct vg_routing *out,
-                    struct vg_err *e) {
-  char *dst = out ? (char *)out + f->off : NULL;
-  if (f->kind == RT_TAGS) return rt_tags(f, v, out, e);
-  if (f->kind == RT_TIME || f->kind == RT_U32) {
-    if (!json_is_integer(v)) return rt_fail(e, VG_ETYPE, f, "expected an integer");
-    json_int_t n = json_integer_value(v);
-    if (n < 0) return rt_fail(e, VG_ERANGE, f, "negative");
-    if (f->kind == RT_U32 && n > (json_int_t)UINT32_MAX)
-      return rt_fail(e, VG_ERANGE, f, "larger than 4294967295");
-    if (dst && f->kind == RT_TIME) *(int64_t *)(void *)dst = (int64_t)n;
-    if (dst && f->kind == RT_U32) *(uint32_t *)(void *)dst = (uint32_t)n;
-    return 0;
-  }
-  const char *s;
-  size_t len;
-  int r = rt_string(f, v, f->cap, e, &s, &len);
-  if (r) return r;
+static int rt_put_str(const struct rt_field *f, const char *s, size_t len, struct vg_routing *out,
+                      struct vg_err *e) {
+  if (f->kind == RT_TIME || f->kind == RT_U32) return rt_fail(e, VG_ETYPE, f, "expected an integer");
+  if (f->kind == RT_TAGS) return rt_fail(e, VG_ETYPE, f, "expected an array of strings");
+  if (len >= f->cap) return rt_fail(e, VG_ELIMIT, f, "string too long");
+  if (strlen(s) != len) return rt_fail(e, VG_ESCHEMA, f, "string contains NUL");
   switch (f->kind) {
     case RT_UUID:
       if (!vg_atom_uuid_valid(s)) return rt_fail(e, VG_ESCHEMA, f, "not a lower-case UUID");
@@ -123,7 +100,101 @@ static int rt_value(const struct rt_field *f, const json_t *v, struct vg_routing
     default:
       break;
   }
-  if (dst) memcpy(dst, s, len + 1);
+  if (out) memcpy((char *)out + f->off, s, len + 1);
+  return 0;
+}
+
+static int rt_put_tag(const struct rt_field *f, size_t i, const char *s, size_t len,
+                      struct vg_routing *out, struct vg_err *e) {
+  if (i >= VG_LIMIT_TAGS) return rt_fail(e, VG_ELIMIT, f, "too many tags");
+  if (len > VG_LIMIT_TAG_BYTES) return rt_fail(e, VG_ELIMIT, f, "string too long");
+  if (strlen(s) != len) return rt_fail(e, VG_ESCHEMA, f, "string contains NUL");
+  if (len == 0) return rt_fail(e, VG_ESCHEMA, f, "empty tag");
+  if (out) memcpy(out->tags[i], s, len + 1);
+  return 0;
+}
+
+static int rt_tags(const struct rt_field *f, const json_t *v, struct vg_routing *out,
+                   struct vg_err *e) {
+  if (!json_is_array(v)) return rt_fail(e, VG_ETYPE, f, "expected an array of strings");
+  size_t n = json_array_size(v);
+  if (n > VG_LIMIT_TAGS) return rt_fail(e, VG_ELIMIT, f, "too many tags");
+  for (size_t i = 0; i < n; i++) {
+    const json_t *t = json_array_get(v, i);
+    if (!json_is_string(t)) return rt_fail(e, VG_ETYPE, f, "expected a string");
+    int r = rt_put_tag(f, i, json_string_value(t), json_string_length(t), out, e);
+    if (r) return r;
+  }
+  if (out) out->ntags = n;
+  return 0;
+}
+
+/* Validate one value; store it into out when out is not NULL. */
+static int rt_value(const struct rt_field *f, const json_t *v, struct vg_routing *out,
+                    struct vg_err *e) {
+  if (f->kind == RT_TAGS) return rt_tags(f, v, out, e);
+  if (json_is_integer(v)) return rt_put_int(f, (int64_t)json_integer_value(v), out, e);
+  if (json_is_string(v)) return rt_put_str(f, json_string_value(v), json_string_length(v), out, e);
+  return rt_fail(e, VG_ETYPE, f,
+                 f->kind == RT_TIME || f->kind == RT_U32 ? "expected an integer" : "expected a string");
+}
+
+/* Tags from the scanner: the array v of src, already validated JSON. */
+static int rt_scan_tags(const struct rt_field *f, const char *src, const struct vg_jval *v,
+                        struct vg_routing *out, struct vg_err *e) {
+  if (v->type != VG_J_ARRAY) return rt_fail(e, VG_ETYPE, f, "expected an array of strings");
+  size_t i = v->off + 1, end = v->off + v->len - 1, n = 0;
+  char buf[VG_LIMIT_TAG_BYTES + 2];
+  for (;;) {
+    while (i < end && strchr(" \t\r\n,", src[i])) i++;
+    if (i >= end) break;
+    if (src[i] != '"') return rt_fail(e, VG_ETYPE, f, "expected a string");
+    size_t j = i + 1;
+    while (src[j] != '"') j += src[j] == '\\' ? 2 : 1; /* validated: terminates */
+    struct vg_jval t = {VG_J_STRING, i, j + 1 - i, false, 0};
+    size_t len;
+    if (vg_jscan_string(src, &t, buf, sizeof(buf), &len)) return rt_fail(e, VG_ELIMIT, f, "string too long");
+    int r = rt_put_tag(f, n++, buf, len, out, e);
+    if (r) return r;
+    i = j + 1;
+  }
+  if (out) out->ntags = n;
+  return 0;
+}
+
+#define RT_KEY_MAX 32 /* longer than any routing key: such a key is not one */
+#define RT_STR_MAX 512 /* above every string field's cap: longer is "too long" */
+_Static_assert(VG_LIMIT_HOSTNAME_BYTES < RT_STR_MAX && VG_LIMIT_INVESTIGATION_ID_BYTES < RT_STR_MAX,
+               "routing string fields must fit RT_STR_MAX");
+
+int vg_routing_put_scanned(struct vg_routing *r, const char *src, const struct vg_jval *key,
+                           const struct vg_jval *val, struct vg_err *e) {
+  char k[RT_KEY_MAX + 1];
+  if (vg_jscan_string(src, key, k, sizeof(k), NULL)) return 0;
+  const struct rt_field *f = rt_find(k);
+  if (!f) return 0;
+  int rc;
+  if (f->kind == RT_TAGS) {
+    rc = rt_scan_tags(f, src, val, r, e);
+  } else if (val->type == VG_J_INT) {
+    rc = rt_put_int(f, val->n, r, e);
+  } else if (val->type == VG_J_STRING) {
+    char s[RT_STR_MAX + 1];
+    size_t len;
+    if (vg_jscan_string(src, val, s, sizeof(s), &len)) return rt_fail(e, VG_ELIMIT, f, "string too long");
+    rc = rt_put_str(f, s, len, r, e);
+  } else {
+    rc = rt_fail(e, VG_ETYPE, f,
+                 f->kind == RT_TIME || f->kind == RT_U32 ? "expected an integer" : "expected a string");
+  }
+  if (rc) return rc;
+  r->present |= f->bit;
+  return (int)f->bit;
+}
+
+int vg_routing_require(const struct vg_routing *r, struct vg_err *e) {
+  if (!(r->present & VG_RT_EVENT_TYPE)) return vg_err_fail(e, VG_EMISSING, "routing/event_type: missing");
+  if (!(r->present & VG_RT_EVENT_TIME)) return vg_err_fail(e, VG_EMISSING, "routing/event_time: missing");
   return 0;
 }
 

@@ -22,6 +22,7 @@
 
 #include "shared/atom.h"
 #include "shared/err.h"
+#include "shared/json_scan.h"
 #include "shared/limits.h"
 
 /* One bit per routing key, for vg_routing.present and vg_routing_set(). */
@@ -82,6 +83,15 @@ int vg_routing_check(const json_t *routing, struct vg_err *e);
 /* Fill r from the routing object of an event envelope (validating exactly as
  * vg_routing_check). On failure r is left in an unspecified state. */
 int vg_routing_get(const json_t *event, struct vg_routing *r, struct vg_err *e);
+
+/* The scanner's form of the same checks: one member (key, val) of a routing
+ * object in src, validated as vg_routing_check would and stored into r
+ * (present updated). Returns the field's VG_RT_* bit, 0 for a key that is
+ * not a routing field (kept untouched, not validated), or a negative code. */
+int vg_routing_put_scanned(struct vg_routing *r, const char *src, const struct vg_jval *key,
+                           const struct vg_jval *val, struct vg_err *e);
+/* After the members: event_type and event_time must be present. */
+int vg_routing_require(const struct vg_routing *r, struct vg_err *e);
 
 /* Write the fields of r named by `fields` (VG_RT_* bits) into the event's
  * routing object (created if missing), overwriting what is there; a named
