@@ -114,6 +114,22 @@ API_HANDLER(api_installation_keys_list);
 API_HANDLER(api_installation_keys_create);
 API_HANDLER(api_installation_keys_revoke);
 API_HANDLER(api_audit_list);
+API_HANDLER(api_rules_list);
+API_HANDLER(api_rules_get);
+API_HANDLER(api_rules_set);
+API_HANDLER(api_rules_delete);
+API_HANDLER(api_rules_enable);
+API_HANDLER(api_rules_disable);
+API_HANDLER(api_rules_test);
+API_HANDLER(api_fp_list);
+API_HANDLER(api_fp_set);
+API_HANDLER(api_fp_delete);
+API_HANDLER(api_feeds_list);
+API_HANDLER(api_feeds_set);
+API_HANDLER(api_feeds_delete);
+API_HANDLER(api_detections_list);
+API_HANDLER(api_detections_get);
+API_HANDLER(api_detections_subscribe);
 
 /* Parameter specs, beside their handlers. */
 extern const struct api_param api_session_auth_params[], api_sensors_list_params[],
@@ -124,5 +140,9 @@ extern const struct api_param api_session_auth_params[], api_sensors_list_params
     api_installation_keys_revoke_params[], api_audit_list_params[],
     api_insight_timeline_params[], api_insight_histogram_params[], api_insight_atom_params[],
     api_insight_children_params[], api_insight_parents_params[];
+/* api_rules.c */
+extern const struct api_param api_rules_list_params[], api_rules_name_params[],
+    api_rules_set_params[], api_rules_test_params[], api_fp_set_params[], api_name_params[],
+    api_feeds_set_params[], api_detections_list_params[], api_detections_get_params[];
 
 #endif

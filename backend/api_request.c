@@ -164,6 +164,20 @@ static int check_one(const struct api_param *p, const json_t *v, struct vg_err *
     }
     return 0;
   }
+  case API_P_OBJECTS: {
+    if (!json_is_array(v))
+      return vg_err_fail(err, VG_ETYPE, "params.%s: an array of objects", p->name);
+    if ((int64_t)json_array_size(v) > p->max)
+      return vg_err_fail(err, VG_ELIMIT, "params.%s: at most %lld items", p->name,
+                         (long long)p->max);
+    size_t i;
+    const json_t *it;
+    json_array_foreach(v, i, it) {
+      if (!json_is_object(it))
+        return vg_err_fail(err, VG_ETYPE, "params.%s[%zu]: an object", p->name, i);
+    }
+    return 0;
+  }
   }
   return vg_err_fail(err, VG_EINTERNAL, "params.%s: bad spec", p->name);
 }

@@ -49,9 +49,10 @@ bool api_method_name_valid(const char *name);
  *   BOOL     true/false
  *   STRINGS  array of at most max strings, each 1..item_max bytes
  *   UUIDS    array of at most max UUID strings
- *   CURSOR   string of 1..512 bytes (an opaque cursor a list call returned) */
+ *   CURSOR   string of 1..512 bytes (an opaque cursor a list call returned)
+ *   OBJECTS  array of at most max objects (events given to rules.test) */
 enum api_ptype { API_P_STRING, API_P_UUID, API_P_INT, API_P_BOOL, API_P_STRINGS, API_P_UUIDS,
-                 API_P_CURSOR };
+                 API_P_CURSOR, API_P_OBJECTS };
 
 struct api_param {
   const char *name;

@@ -5,7 +5,9 @@
  *   viewer   reads the organisation's sensors, their settings and telemetry
  *   analyst  also tasks, tags, isolates, changes telemetry, streams
  *   admin    also deletes sensors, manages API keys and installation keys,
- *            reads the audit trail
+ *            reads the audit trail, changes detection & response rules,
+ *            false-positive rules and feeds (they act unattended, with the
+ *            power of every response, long after the caller has gone)
  * API_AUDIT marks state-changing methods: every call to them, allowed or
  * not, is appended to the audit stream. */
 #include <string.h>
@@ -25,6 +27,12 @@ const struct api_method api_methods[] = {
   {"insight.atom",               AUTH_VIEWER,  api_insight_atom,                0,          api_insight_atom_params},
   {"insight.children",           AUTH_VIEWER,  api_insight_children,            0,          api_insight_children_params},
   {"insight.parents",            AUTH_VIEWER,  api_insight_parents,             0,          api_insight_parents_params},
+  {"rules.list",                 AUTH_VIEWER,  api_rules_list,                  0,          api_rules_list_params},
+  {"rules.get",                  AUTH_VIEWER,  api_rules_get,                   0,          api_rules_name_params},
+  {"fp.list",                    AUTH_VIEWER,  api_fp_list,                     0,          NULL},
+  {"feeds.list",                 AUTH_VIEWER,  api_feeds_list,                  0,          NULL},
+  {"detections.list",            AUTH_VIEWER,  api_detections_list,             0,          api_detections_list_params},
+  {"detections.get",             AUTH_VIEWER,  api_detections_get,              0,          api_detections_get_params},
 
   {"sensors.tags.add",           AUTH_ANALYST, api_sensors_tags_add,            API_AUDIT,  api_sensors_tags_add_params},
   {"sensors.tags.remove",        AUTH_ANALYST, api_sensors_tags_remove,         API_AUDIT,  api_sensors_tags_remove_params},
@@ -33,6 +41,8 @@ const struct api_method api_methods[] = {
   {"task.send",                  AUTH_ANALYST, api_task_send,                   API_AUDIT,  api_task_send_params},
   {"stream.subscribe",           AUTH_ANALYST, api_stream_subscribe,            0,          api_stream_subscribe_params},
   {"stream.unsubscribe",         AUTH_ANALYST, api_stream_unsubscribe,          0,          api_stream_unsubscribe_params},
+  {"rules.test",                 AUTH_ANALYST, api_rules_test,                  0,          api_rules_test_params},
+  {"detections.subscribe",       AUTH_ANALYST, api_detections_subscribe,        0,          NULL},
 
   {"sensors.delete",             AUTH_ADMIN,   api_sensors_delete,              API_AUDIT,  api_sid_params},
   {"keys.list",                  AUTH_ADMIN,   api_keys_list,                   0,          NULL},
@@ -42,6 +52,14 @@ const struct api_method api_methods[] = {
   {"installation_keys.create",   AUTH_ADMIN,   api_installation_keys_create,    API_AUDIT,  api_installation_keys_create_params},
   {"installation_keys.revoke",   AUTH_ADMIN,   api_installation_keys_revoke,    API_AUDIT,  api_installation_keys_revoke_params},
   {"audit.list",                 AUTH_ADMIN,   api_audit_list,                  0,          api_audit_list_params},
+  {"rules.set",                  AUTH_ADMIN,   api_rules_set,                   API_AUDIT,  api_rules_set_params},
+  {"rules.delete",               AUTH_ADMIN,   api_rules_delete,                API_AUDIT,  api_rules_name_params},
+  {"rules.enable",               AUTH_ADMIN,   api_rules_enable,                API_AUDIT,  api_rules_name_params},
+  {"rules.disable",              AUTH_ADMIN,   api_rules_disable,               API_AUDIT,  api_rules_name_params},
+  {"fp.set",                     AUTH_ADMIN,   api_fp_set,                      API_AUDIT,  api_fp_set_params},
+  {"fp.delete",                  AUTH_ADMIN,   api_fp_delete,                   API_AUDIT,  api_name_params},
+  {"feeds.set",                  AUTH_ADMIN,   api_feeds_set,                   API_AUDIT,  api_feeds_set_params},
+  {"feeds.delete",               AUTH_ADMIN,   api_feeds_delete,                API_AUDIT,  api_name_params},
 
   {NULL, AUTH_NONE, NULL, 0, NULL},
 };

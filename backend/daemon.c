@@ -17,6 +17,7 @@
 #include "backend/gateway.h"
 #include "backend/ingest.h"
 #include "backend/registry.h"
+#include "backend/rules.h"
 #include "backend/server.h"
 #include "backend/store.h"
 #include "backend/tasks.h"
@@ -127,6 +128,8 @@ static int services_start(struct vigild *vd, const struct vigild_config *cfg) {
   vd->ingest = ingest_create(vd, wake_server, vd);
   ingest_add_hook(vd->ingest, tasks_on_event, vd->tasks);
   ingest_add_hook(vd->ingest, api_on_event, vd->api);
+  vd->rules = rules_create(vd);
+  ingest_add_hook(vd->ingest, rules_on_event, vd->rules);
   struct server_opts so = {.sensor_listen = cfg->sensor_listen,
                            .api_listen = cfg->api_listen,
                            .cert = vd->cert_path,
@@ -154,6 +157,8 @@ static void services_stop(struct vigild *vd) {
   vd->server = NULL;
   ingest_free(vd->ingest);
   vd->ingest = NULL;
+  rules_free(vd->rules);
+  vd->rules = NULL;
   tasks_free(vd->tasks);
   vd->tasks = NULL;
   api_free(vd->api);
@@ -169,6 +174,7 @@ static void housekeeping(struct vigild *vd, int64_t *next_retention) {
   int n = registry_expire_tags(vd->reg, now);
   if (n) vg_info(COMP, "%d tags expired", n);
   tasks_expire(vd->tasks, now);
+  rules_housekeeping(vd->rules, now);
   if (now >= *next_retention) {
     int dropped = store_retention_run(vd->store, now, NULL);
     if (dropped > 0) vg_info(COMP, "retention: %d day partitions dropped", dropped);

@@ -12,6 +12,7 @@
 #include "backend/ca.h"
 #include "backend/ingest.h"
 #include "backend/registry.h"
+#include "backend/rules.h"
 #include "backend/tasks.h"
 #include "backend/vigild.h"
 #include "shared/alloc.h"
@@ -402,6 +403,7 @@ static int gateway_callback(struct lws *wsi, enum lws_callback_reasons reason, v
       return 0;
     case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
       gateway_drain(gw); /* once per protocol: draining twice is harmless */
+      rules_drain(gw->vd->rules); /* tasks and isolation pushes from rule responses */
       return 0;
     default:
       return lws_callback_http_dummy(wsi, reason, user, in, len);

@@ -18,6 +18,7 @@ struct gateway;
 struct api;
 struct tasks;
 struct server;
+struct rules;
 
 struct vigild {
   const struct vigild_config *cfg; /* the running config (SIGHUP swaps fields of it) */
@@ -29,6 +30,7 @@ struct vigild {
   struct api *api;
   struct tasks *tasks;
   struct server *server;
+  struct rules *rules; /* detection & response (rules.h) */
   char *ca_path, *cert_path, *key_path; /* PEM files in the data dir */
 };
 

@@ -86,4 +86,35 @@
 /* Errors: a message inside struct vg_err is truncated past this. */
 #define VG_LIMIT_ERR_MSG_BYTES      256
 
+
+/* Expression engine and rules (shared/expr*.c, shared/rule.c, backend/rules*). */
+#define VG_LIMIT_EXPR_CHILDREN      4096        /* sub-rules of one and/or node */
+#define VG_LIMIT_EXPR_DEPTH         32          /* nesting of detect nodes */
+#define VG_LIMIT_EXPR_VALUES        1024        /* values of one node (string distance lists) */
+#define VG_LIMIT_EXPR_MATCHES       256         /* path matches one node tests */
+#define VG_LIMIT_EXPR_EVENT_TYPES   64          /* event types named by one node */
+#define VG_LIMIT_EXPR_STR_BYTES     4096        /* a value compared as text (longer: truncated) */
+#define VG_LIMIT_EXPR_DISTANCE_BYTES 256        /* string distance: longer strings never match */
+#define VG_LIMIT_EXPR_EXTERNAL_DEPTH 4          /* external rule splicing / detection chaining */
+#define VG_LIMIT_RE_MATCH           100000      /* PCRE2 match limit (backtracking steps) */
+#define VG_LIMIT_RE_DEPTH           1000        /* PCRE2 depth limit */
+#define VG_LIMIT_RE_BYTES           4096        /* a regular expression's source */
+#define VG_LIMIT_STATE_SENSORS      4096        /* sensors tracked by one stateful rule */
+#define VG_LIMIT_STATE_ATOMS        4096        /* process atoms remembered per sensor */
+#define VG_LIMIT_STATE_ARMED        256         /* armed parents per sensor and rule */
+#define VG_LIMIT_STATE_ANCESTRY     64          /* ancestors walked by with descendant */
+#define VG_LIMIT_RULES_PER_ORG      10000       /* rules in one organisation */
+#define VG_LIMIT_RULE_NAME_BYTES    128         /* rule / feed / false-positive rule name */
+#define VG_LIMIT_RULE_YAML_BYTES    (1u << 20)  /* the YAML of one rule */
+#define VG_LIMIT_RULE_ACTIONS       32          /* respond actions of one rule */
+#define VG_LIMIT_SUPPRESS_KEYS      100000      /* suppression counters per action */
+#define VG_LIMIT_TEMPLATE_BYTES     1024        /* a rendered name/key template */
+#define VG_LIMIT_FEED_ENTRIES       (8u << 20)  /* entries of one threat feed */
+#define VG_LIMIT_FEED_LINE_BYTES    1024        /* one line of a feed file */
+#define VG_LIMIT_FEEDS_PER_ORG      64          /* lookup resources of one organisation */
+#define VG_LIMIT_SENSOR_VARS        256         /* variables of one sensor */
+#define VG_LIMIT_SENSOR_VAR_VALUES  1024        /* values of one sensor variable */
+#define VG_LIMIT_DETECTION_SUBS     256         /* detections.subscribe subscribers */
+#define VG_LIMIT_RULES_PENDING      4096        /* tasks/isolations waiting for the service thread */
+
 #endif

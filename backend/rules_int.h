@@ -1,0 +1,91 @@
+/* rules_int.h — state shared by rules.c (organisations, rules, the hook),
+ * rules_respond.c (actions, suppression, detections, the service-thread
+ * queue) and rules_feeds.c (feeds, sensor variables). r->lock guards all. */
+#ifndef VIGILD_RULES_INT_H
+#define VIGILD_RULES_INT_H
+
+#include <pthread.h>
+
+#include "backend/rules.h"
+#include "backend/store.h"
+#include "shared/atom.h"
+#include "shared/expr.h"
+#include "shared/feed.h"
+#include "shared/limits.h"
+#include "shared/routing.h"
+#include "shared/rule.h"
+
+struct crule {
+  char ns[16];
+  char name[VG_LIMIT_RULE_NAME_BYTES + 1];
+  json_t *rec;      /* stored record {name, namespace, yaml, enabled, expire_on, updated} */
+  struct vg_rule *rule;
+  struct vg_expr_state *st;
+  json_t **sup;     /* per action: suppression counters {key: [count, start_ms]} */
+  uint64_t evals, matches, eval_ns;
+};
+
+struct feed_ent {
+  char name[VG_LIMIT_RULE_NAME_BYTES + 1];
+  char *path;
+  struct vg_feed *feed;
+  int64_t mtime_ns;
+  char error[VG_LIMIT_ERR_MSG_BYTES];
+};
+
+struct org {
+  char oid[VG_UUID_STR_LEN + 1];
+  uint8_t oidb[VG_ATOM_BYTES];
+  struct crule **rules;  /* general and managed */
+  size_t nrules;
+  struct crule **fps;
+  size_t nfps;
+  struct feed_ent *feeds;
+  size_t nfeeds;
+  json_t *index;         /* event type → [rule positions]; "*" → rules of any type */
+  json_t *vars;          /* sid → name → {"exp": {value: expiry_ms|0}, "values": [value…]} */
+};
+
+struct pending {
+  int kind; /* VG_ACT_TASK, VG_ACT_ISOLATE, VG_ACT_REJOIN */
+  char oid[VG_UUID_STR_LEN + 1], sid[VG_UUID_STR_LEN + 1];
+  char *command;
+};
+
+struct dsub {
+  char oid[VG_UUID_STR_LEN + 1];
+  uint64_t session, sub;
+};
+
+struct rules {
+  struct vigild *vd;
+  pthread_mutex_t lock;
+  struct org **orgs;
+  size_t norgs;
+  struct pending pend[VG_LIMIT_RULES_PENDING];
+  size_t npend;
+  uint64_t pend_dropped;
+  struct dsub subs[VG_LIMIT_DETECTION_SUBS];
+  size_t nsubs;
+};
+
+/* rules.c */
+struct org *rules_org_locked(struct rules *r, const char *oid);
+void rules_eval_locked(struct rules *r, struct org *o, const json_t *ev,
+                       const struct vg_routing *rt, int depth);
+void rules_crule_free(struct crule *c);
+struct vg_expr_env rules_env(struct org *o);
+
+/* rules_respond.c: run the actions of rule c that matched report_ev. */
+void rules_respond_locked(struct rules *r, struct org *o, struct crule *c,
+                          const json_t *report_ev, const struct vg_routing *rt, int depth);
+/* rules_feeds.c */
+bool rules_feeds_lookup(struct org *o, const char *name, const char *value, const json_t **mtd);
+const json_t *rules_vars_get(struct org *o, const char *sid, const char *name);
+void rules_vars_set(struct org *o, const char *sid, const char *name, const char *value,
+                    int64_t expiry_ms, bool del);
+void rules_vars_expire(struct org *o, int64_t now_ms);
+void rules_feeds_load_locked(struct rules *r, struct org *o);
+void rules_feeds_housekeeping(struct rules *r, int64_t now_ms);
+
+#endif
