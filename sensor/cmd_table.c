@@ -1,0 +1,24 @@
+/* cmd_table.c — every sensor command: name, usage, one-line help, handler.
+ * Drives dispatch (cmd_find), `vigil-sensor --help-commands` and the
+ * console's completion. docs/sensor-commands.md documents each row. */
+#include "sensor/cmd.h"
+#include "sensor/cmds.h"
+
+static const struct cmd table[] = {
+    {"dir_find_hash", "dir_find_hash ROOT PATTERN DEPTH SHA256...",
+     "files below ROOT (to DEPTH) matching PATTERN whose sha256 is one of those given", cmd_dir_find_hash},
+    {"dir_list", "dir_list [-d DEPTH] ROOT PATTERN",
+     "list entries below ROOT (to DEPTH levels) whose name matches PATTERN (* ? [..])", cmd_dir_list},
+    {"file_del", "file_del PATH", "delete a file (not a directory)", cmd_file_del},
+    {"file_get", "file_get [-o OFFSET] [-s MAXSIZE] PATH",
+     "return up to MAXSIZE bytes (default 1 MiB, at most 10 MiB) from OFFSET, in 128 KiB chunks",
+     cmd_file_get},
+    {"file_hash", "file_hash PATH", "sha256, sha1 and md5 of a file", cmd_file_hash},
+    {"file_info", "file_info PATH", "size, mode, owner and times of a file", cmd_file_info},
+    {"file_mov", "file_mov SOURCE DESTINATION", "rename a file (same filesystem)", cmd_file_mov},
+};
+
+const struct cmd *cmd_table(size_t *n) {
+  *n = sizeof table / sizeof table[0];
+  return table;
+}

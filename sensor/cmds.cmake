@@ -1,0 +1,13 @@
+# The command handlers and the pure parsers they use: the vigil_sensor_cmds
+# static library (linked by vigil-sensor and the tests/unit/test_cmd_* suites).
+set(VIGIL_SENSOR_CMD_SOURCES
+  cmd.c
+  cmd_table.c
+  cmd_util.c
+  cmd_dir.c
+  cmd_file.c
+)
+list(TRANSFORM VIGIL_SENSOR_CMD_SOURCES PREPEND ${CMAKE_CURRENT_LIST_DIR}/)
+add_library(vigil_sensor_cmds STATIC ${VIGIL_SENSOR_CMD_SOURCES})
+target_include_directories(vigil_sensor_cmds PUBLIC ${PROJECT_SOURCE_DIR})
+target_link_libraries(vigil_sensor_cmds PUBLIC vigil_shared)

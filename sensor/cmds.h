@@ -1,0 +1,39 @@
+/* cmds.h — the command handlers of cmd_table.c, by file, with their limits. */
+#ifndef VIGIL_SENSOR_CMDS_H
+#define VIGIL_SENSOR_CMDS_H
+
+#include "sensor/cmd.h"
+
+/* cmd_file.c: file_get: bytes one command may return (-s), its default, the raw bytes of
+ * one FILE_GET_REP (base64 makes it 4/3 of that, under
+ * VG_LIMIT_STRING_BYTES), and the largest file whose whole-file FILE_HASH is
+ * computed. */
+#define CMD_FILE_GET_MAX_BYTES (10ll << 20)
+#define CMD_FILE_GET_DEFAULT_BYTES (1ll << 20)
+#define CMD_FILE_GET_CHUNK_BYTES (128u << 10)
+#define CMD_FILE_GET_HASH_MAX_BYTES (1ull << 30)
+
+/* cmd_dir.c: dir_list / dir_find_hash: deepest -d, entries listed, directory entries
+ * visited in one walk. */
+#define CMD_DIR_MAX_DEPTH 32
+#define CMD_DIR_MAX_ENTRIES 10000
+#define CMD_DIR_MAX_VISITS 500000
+/* dir_find_hash: hashes one command may look for. */
+#define CMD_DIR_MAX_HASHES 32
+
+/* stat of path (not following a final symlink) as a DIR_LIST_REP entry /
+ * FILE_INFO_REP body: FILE_PATH, FILE_NAME (when name), FILE_SIZE,
+ * ATTRIBUTES ("0644"), FILE_TYPE, IS_DIRECTORY, USER_ID, GROUP_ID,
+ * CREATION_TIME (when the fs has it), MODIFICATION_TIME, ACCESS_TIME,
+ * CHANGE_TIME (ms), SYMLINK_TARGET. NULL with *err = errno. */
+json_t *cmd_file_stat_json(const char *path, const char *name, int *err);
+
+int cmd_file_info(struct cmd_call *c, int argc, char **argv);
+int cmd_file_hash(struct cmd_call *c, int argc, char **argv);
+int cmd_file_get(struct cmd_call *c, int argc, char **argv);
+int cmd_file_del(struct cmd_call *c, int argc, char **argv);
+int cmd_file_mov(struct cmd_call *c, int argc, char **argv);
+int cmd_dir_list(struct cmd_call *c, int argc, char **argv);
+int cmd_dir_find_hash(struct cmd_call *c, int argc, char **argv);
+
+#endif
