@@ -16,6 +16,18 @@ static const struct cmd table[] = {
     {"file_hash", "file_hash PATH", "sha256, sha1 and md5 of a file", cmd_file_hash},
     {"file_info", "file_info PATH", "size, mode, owner and times of a file", cmd_file_info},
     {"file_mov", "file_mov SOURCE DESTINATION", "rename a file (same filesystem)", cmd_file_mov},
+    {"os_autoruns", "os_autoruns",
+     "what starts by itself: enabled systemd units, cron jobs, rc scripts, shell profiles, ld.so.preload",
+     cmd_units_autoruns},
+    {"os_kill_process", "os_kill_process (-p PID | -a ATOM)", "kill a process (SIGKILL)", cmd_proc_kill},
+    {"os_packages", "os_packages", "installed packages (dpkg)", cmd_os_packages},
+    {"os_processes", "os_processes [-p PID]", "running processes, or one", cmd_proc_list},
+    {"os_resume", "os_resume (-p PID | -a ATOM)", "continue a suspended process (SIGCONT)", cmd_proc_resume},
+    {"os_services", "os_services", "systemd services: unit files, enablement, live state when systemd runs",
+     cmd_units_services},
+    {"os_suspend", "os_suspend (-p PID | -a ATOM)", "stop a process (SIGSTOP)", cmd_proc_suspend},
+    {"os_users", "os_users", "local user accounts (/etc/passwd)", cmd_os_users},
+    {"os_version", "os_version", "kernel and distribution (uname, os-release)", cmd_os_version},
 };
 
 const struct cmd *cmd_table(size_t *n) {

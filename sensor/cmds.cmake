@@ -6,6 +6,15 @@ set(VIGIL_SENSOR_CMD_SOURCES
   cmd_util.c
   cmd_dir.c
   cmd_file.c
+  cmd_os.c
+  cmd_proc.c
+  cmd_units.c
+  parse_dpkg.c
+  parse_kv.c
+  parse_maps.c
+  parse_passwd.c
+  parse_procnet.c
+  parse_stat.c
 )
 list(TRANSFORM VIGIL_SENSOR_CMD_SOURCES PREPEND ${CMAKE_CURRENT_LIST_DIR}/)
 add_library(vigil_sensor_cmds STATIC ${VIGIL_SENSOR_CMD_SOURCES})

@@ -36,4 +36,38 @@ int cmd_file_mov(struct cmd_call *c, int argc, char **argv);
 int cmd_dir_list(struct cmd_call *c, int argc, char **argv);
 int cmd_dir_find_hash(struct cmd_call *c, int argc, char **argv);
 
+
+
+/* cmd_proc.c: processes listed by one os_processes; bytes of a command line kept. */
+#define CMD_PROC_MAX_LIST 20000
+#define CMD_PROC_MAX_CMDLINE 8192
+/* One process as an OS_PROCESSES_REP entry (PROCESS_ID, PARENT_PROCESS_ID,
+ * PROCESS_NAME, STATE, THREADS, MEMORY_USAGE (RSS bytes), USER_TIME,
+ * KERNEL_TIME (ms), TIMESTAMP (start, ms), FILE_PATH, COMMAND_LINE, USER_ID,
+ * USER_NAME, THIS_ATOM when known); NULL if it is gone. */
+json_t *cmd_proc_describe(const struct sensor_ctx *ctx, pid_t pid);
+int cmd_proc_list(struct cmd_call *c, int argc, char **argv);
+int cmd_proc_kill(struct cmd_call *c, int argc, char **argv);
+int cmd_proc_suspend(struct cmd_call *c, int argc, char **argv);
+int cmd_proc_resume(struct cmd_call *c, int argc, char **argv);
+
+/* cmd_os.c: largest /etc/passwd or os-release read, dpkg status read,
+ * users and packages listed. */
+#define CMD_OS_MAX_FILE_BYTES (4u << 20)
+#define CMD_OS_MAX_DPKG_BYTES (64u << 20)
+#define CMD_OS_DPKG_STATUS "/var/lib/dpkg/status"
+#define CMD_OS_MAX_USERS 20000
+#define CMD_OS_MAX_PACKAGES 50000
+int cmd_os_version(struct cmd_call *c, int argc, char **argv);
+int cmd_os_users(struct cmd_call *c, int argc, char **argv);
+int cmd_os_packages(struct cmd_call *c, int argc, char **argv);
+
+/* cmd_units.c: units / autorun entries listed, a unit or crontab read, the
+ * largest file hashed for an autorun entry. */
+#define CMD_UNITS_MAX 10000
+#define CMD_UNITS_MAX_FILE_BYTES (1u << 20)
+#define CMD_UNITS_MAX_HASH_BYTES (256ll << 20)
+int cmd_units_services(struct cmd_call *c, int argc, char **argv);
+int cmd_units_autoruns(struct cmd_call *c, int argc, char **argv);
+
 #endif
