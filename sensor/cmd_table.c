@@ -28,6 +28,16 @@ static const struct cmd table[] = {
     {"os_suspend", "os_suspend (-p PID | -a ATOM)", "stop a process (SIGSTOP)", cmd_proc_suspend},
     {"os_users", "os_users", "local user accounts (/etc/passwd)", cmd_os_users},
     {"os_version", "os_version", "kernel and distribution (uname, os-release)", cmd_os_version},
+    {"dns_resolve", "dns_resolve NAME", "resolve a name with the host's resolver", cmd_net_dns_resolve},
+    {"mem_find_string", "mem_find_string (-p PID | -a ATOM) STRING...",
+     "addresses of the given strings in a process's readable memory", cmd_mem_find_string},
+    {"mem_map", "mem_map (-p PID | -a ATOM)", "a process's memory regions (/proc/PID/maps)", cmd_mem_map},
+    {"mem_read", "mem_read (-p PID | -a ATOM) ADDR SIZE", "read up to 128 KiB of a process's memory",
+     cmd_mem_read},
+    {"mem_strings", "mem_strings (-p PID | -a ATOM) [-m MINLEN]",
+     "printable ASCII strings in a process's readable memory (bounded)", cmd_mem_strings},
+    {"netstat", "netstat", "TCP and UDP sockets (v4 and v6) with their processes", cmd_net_netstat},
+    {"pcap_ifaces", "pcap_ifaces", "network interfaces with their addresses", cmd_net_pcap_ifaces},
 };
 
 const struct cmd *cmd_table(size_t *n) {

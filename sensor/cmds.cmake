@@ -6,6 +6,8 @@ set(VIGIL_SENSOR_CMD_SOURCES
   cmd_util.c
   cmd_dir.c
   cmd_file.c
+  cmd_mem.c
+  cmd_net.c
   cmd_os.c
   cmd_proc.c
   cmd_units.c

@@ -70,4 +70,35 @@ int cmd_os_packages(struct cmd_call *c, int argc, char **argv);
 int cmd_units_services(struct cmd_call *c, int argc, char **argv);
 int cmd_units_autoruns(struct cmd_call *c, int argc, char **argv);
 
+
+/* cmd_mem.c: regions kept from one maps file (and its bytes), bytes read per
+ * pread, bytes scanned by one mem_strings / mem_find_string, strings
+ * reported, the longest string kept (and needle accepted), default minimum
+ * string length, needles per command, hits reported, bytes per mem_read. */
+#define CMD_MEM_MAX_REGIONS 65536
+#define CMD_MEM_MAX_MAPS_BYTES (16u << 20)
+#define CMD_MEM_CHUNK (1u << 20)
+#define CMD_MEM_MAX_SCAN_BYTES (1ull << 30)
+#define CMD_MEM_MAX_STRINGS 20000
+#define CMD_MEM_STRING_MAX 256
+#define CMD_MEM_STRING_MIN 6
+#define CMD_MEM_MAX_NEEDLES 16
+#define CMD_MEM_MAX_HITS 1000
+#define CMD_MEM_READ_MAX (128ll << 10)
+int cmd_mem_map(struct cmd_call *c, int argc, char **argv);
+int cmd_mem_strings(struct cmd_call *c, int argc, char **argv);
+int cmd_mem_find_string(struct cmd_call *c, int argc, char **argv);
+int cmd_mem_read(struct cmd_call *c, int argc, char **argv);
+
+
+/* cmd_net.c: sockets listed (and socket fds indexed), a /proc/net file read,
+ * addresses per family one dns_resolve returns, interfaces listed. */
+#define CMD_NET_MAX_SOCKETS 100000
+#define CMD_NET_MAX_FILE_BYTES (64u << 20)
+#define CMD_NET_MAX_ADDRS 64
+#define CMD_NET_MAX_IFACES 1024
+int cmd_net_netstat(struct cmd_call *c, int argc, char **argv);
+int cmd_net_dns_resolve(struct cmd_call *c, int argc, char **argv);
+int cmd_net_pcap_ifaces(struct cmd_call *c, int argc, char **argv);
+
 #endif
