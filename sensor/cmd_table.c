@@ -38,6 +38,11 @@ static const struct cmd table[] = {
      "printable ASCII strings in a process's readable memory (bounded)", cmd_mem_strings},
     {"netstat", "netstat", "TCP and UDP sockets (v4 and v6) with their processes", cmd_net_netstat},
     {"pcap_ifaces", "pcap_ifaces", "network interfaces with their addresses", cmd_net_pcap_ifaces},
+    {"rejoin_network", "rejoin_network", "undo segregate_network: delete exactly the isolation table",
+     cmd_isolate_rejoin},
+    {"segregate_network", "segregate_network",
+     "isolate the host: only loopback and the backend connection pass (survives a restart)",
+     cmd_isolate_segregate},
 };
 
 const struct cmd *cmd_table(size_t *n) {

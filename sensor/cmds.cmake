@@ -6,6 +6,8 @@ set(VIGIL_SENSOR_CMD_SOURCES
   cmd_util.c
   cmd_dir.c
   cmd_file.c
+  cmd_isolate.c
+  isolate.c
   cmd_mem.c
   cmd_net.c
   cmd_os.c
@@ -21,4 +23,4 @@ set(VIGIL_SENSOR_CMD_SOURCES
 list(TRANSFORM VIGIL_SENSOR_CMD_SOURCES PREPEND ${CMAKE_CURRENT_LIST_DIR}/)
 add_library(vigil_sensor_cmds STATIC ${VIGIL_SENSOR_CMD_SOURCES})
 target_include_directories(vigil_sensor_cmds PUBLIC ${PROJECT_SOURCE_DIR})
-target_link_libraries(vigil_sensor_cmds PUBLIC vigil_shared)
+target_link_libraries(vigil_sensor_cmds PUBLIC vigil_shared PkgConfig::NFTABLES PkgConfig::YARA)

@@ -101,4 +101,9 @@ int cmd_net_netstat(struct cmd_call *c, int argc, char **argv);
 int cmd_net_dns_resolve(struct cmd_call *c, int argc, char **argv);
 int cmd_net_pcap_ifaces(struct cmd_call *c, int argc, char **argv);
 
+
+/* cmd_isolate.c (limits in isolate.h). */
+int cmd_isolate_segregate(struct cmd_call *c, int argc, char **argv);
+int cmd_isolate_rejoin(struct cmd_call *c, int argc, char **argv);
+
 #endif
