@@ -43,6 +43,11 @@ static const struct cmd table[] = {
     {"segregate_network", "segregate_network",
      "isolate the host: only loopback and the backend connection pass (survives a restart)",
      cmd_isolate_segregate},
+    {"yara_scan", "yara_scan [-p PID | -f FILE | -d ROOT PATTERN DEPTH] RULES",
+     "scan a process, a file, files below ROOT, or every process with RULES (installed name, text or base64)",
+     cmd_yara_scan},
+    {"yara_update", "yara_update NAME RULES", "install (compile-checked) a named YARA rule set",
+     cmd_yara_update},
 };
 
 const struct cmd *cmd_table(size_t *n) {

@@ -13,6 +13,7 @@ set(VIGIL_SENSOR_CMD_SOURCES
   cmd_os.c
   cmd_proc.c
   cmd_units.c
+  cmd_yara.c
   parse_dpkg.c
   parse_kv.c
   parse_maps.c

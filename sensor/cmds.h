@@ -106,4 +106,14 @@ int cmd_net_pcap_ifaces(struct cmd_call *c, int argc, char **argv);
 int cmd_isolate_segregate(struct cmd_call *c, int argc, char **argv);
 int cmd_isolate_rejoin(struct cmd_call *c, int argc, char **argv);
 
+
+/* cmd_yara.c: a rule set's name, the largest stored rule set read, seconds
+ * one target's scan may take, detections one scan reports. */
+#define CMD_YARA_NAME_MAX 64
+#define CMD_YARA_MAX_RULES_BYTES (4u << 20)
+#define CMD_YARA_TIMEOUT_S 60
+#define CMD_YARA_MAX_HITS 1000
+int cmd_yara_update(struct cmd_call *c, int argc, char **argv);
+int cmd_yara_scan(struct cmd_call *c, int argc, char **argv);
+
 #endif
