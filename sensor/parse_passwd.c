@@ -39,8 +39,10 @@ int parse_passwd_line(const char *line, size_t len, struct parse_passwd_entry *e
     if (!colon) break;
     p = colon + 1;
   }
-  if (n != 7 || memchr(f[6], ':', fl[6]))
-    return vg_err_fail(err, VG_EPARSE, "passwd: %d fields, expected 7", n);
+  int colons = 0;
+  for (size_t i = 0; i < len; i++) colons += line[i] == ':';
+  if (n != 7 || colons != 6)
+    return vg_err_fail(err, VG_EPARSE, "passwd: %d fields, expected 7", colons + 1);
   if (fl[0] == 0) return vg_err_fail(err, VG_EPARSE, "passwd: empty user name");
   if (num(f[2], fl[2], &e->uid)) return vg_err_fail(err, VG_EPARSE, "passwd: bad uid");
   if (num(f[3], fl[3], &e->gid)) return vg_err_fail(err, VG_EPARSE, "passwd: bad gid");
