@@ -204,7 +204,7 @@ END_TEST
 static int cmpstr(const void *x, const void *y) { return strcmp(*(char *const *)x, *(char *const *)y); }
 static char *listed(const char *line) {
   ck_assert_int_eq(sink_test_run(&t, line), 0);
-  const char *names[64];
+  const char *names[64] = {0};
   size_t n = 0;
   for (size_t i = 0; i < sink_test_count(&t); i++) {
     ck_assert_str_eq(sink_test_type(&t, i), "DIR_LIST_REP");
