@@ -29,14 +29,16 @@ static void assert_error(int rc, long long want, const char *needle) {
                 "message '%s' lacks '%s'", str(b, "ERROR_MESSAGE"), needle);
 }
 
-/* The entry of list key (over every reply) whose field equals value, or NULL. */
+/* The entry of list key (over every reply) whose field equals value (taken), or NULL. */
 static json_t *find_entry(const char *key, const char *field, json_t *value) {
-  for (size_t i = 0; i < sink_test_count(&t); i++) {
+  json_t *found = NULL;
+  for (size_t i = 0; !found && i < sink_test_count(&t); i++) {
     json_t *arr = json_object_get(sink_test_body(&t, i), key), *e;
     size_t k;
-    json_array_foreach(arr, k, e) if (json_equal(json_object_get(e, field), value)) return e;
+    json_array_foreach(arr, k, e) if (!found && json_equal(json_object_get(e, field), value)) found = e;
   }
-  return NULL;
+  json_decref(value);
+  return found;
 }
 
 static char proc_state(pid_t pid) {
