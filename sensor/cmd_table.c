@@ -1,0 +1,56 @@
+/* cmd_table.c — every sensor command: name, usage, one-line help, handler.
+ * Drives dispatch (cmd_find), `vigil-sensor --help-commands` and the
+ * console's completion. docs/sensor-commands.md documents each row. */
+#include "sensor/cmd.h"
+#include "sensor/cmds.h"
+
+static const struct cmd table[] = {
+    {"dir_find_hash", "dir_find_hash ROOT PATTERN DEPTH SHA256...",
+     "files below ROOT (to DEPTH) matching PATTERN whose sha256 is one of those given", cmd_dir_find_hash},
+    {"dir_list", "dir_list [-d DEPTH] ROOT PATTERN",
+     "list entries below ROOT (to DEPTH levels) whose name matches PATTERN (* ? [..])", cmd_dir_list},
+    {"file_del", "file_del PATH", "delete a file (not a directory)", cmd_file_del},
+    {"file_get", "file_get [-o OFFSET] [-s MAXSIZE] PATH",
+     "return up to MAXSIZE bytes (default 1 MiB, at most 10 MiB) from OFFSET, in 128 KiB chunks",
+     cmd_file_get},
+    {"file_hash", "file_hash PATH", "sha256, sha1 and md5 of a file", cmd_file_hash},
+    {"file_info", "file_info PATH", "size, mode, owner and times of a file", cmd_file_info},
+    {"file_mov", "file_mov SOURCE DESTINATION", "rename a file (same filesystem)", cmd_file_mov},
+    {"os_autoruns", "os_autoruns",
+     "what starts by itself: enabled systemd units, cron jobs, rc scripts, shell profiles, ld.so.preload",
+     cmd_units_autoruns},
+    {"os_kill_process", "os_kill_process (-p PID | -a ATOM)", "kill a process (SIGKILL)", cmd_proc_kill},
+    {"os_packages", "os_packages", "installed packages (dpkg)", cmd_os_packages},
+    {"os_processes", "os_processes [-p PID]", "running processes, or one", cmd_proc_list},
+    {"os_resume", "os_resume (-p PID | -a ATOM)", "continue a suspended process (SIGCONT)", cmd_proc_resume},
+    {"os_services", "os_services", "systemd services: unit files, enablement, live state when systemd runs",
+     cmd_units_services},
+    {"os_suspend", "os_suspend (-p PID | -a ATOM)", "stop a process (SIGSTOP)", cmd_proc_suspend},
+    {"os_users", "os_users", "local user accounts (/etc/passwd)", cmd_os_users},
+    {"os_version", "os_version", "kernel and distribution (uname, os-release)", cmd_os_version},
+    {"dns_resolve", "dns_resolve NAME", "resolve a name with the host's resolver", cmd_net_dns_resolve},
+    {"mem_find_string", "mem_find_string (-p PID | -a ATOM) STRING...",
+     "addresses of the given strings in a process's readable memory", cmd_mem_find_string},
+    {"mem_map", "mem_map (-p PID | -a ATOM)", "a process's memory regions (/proc/PID/maps)", cmd_mem_map},
+    {"mem_read", "mem_read (-p PID | -a ATOM) ADDR SIZE", "read up to 128 KiB of a process's memory",
+     cmd_mem_read},
+    {"mem_strings", "mem_strings (-p PID | -a ATOM) [-m MINLEN]",
+     "printable ASCII strings in a process's readable memory (bounded)", cmd_mem_strings},
+    {"netstat", "netstat", "TCP and UDP sockets (v4 and v6) with their processes", cmd_net_netstat},
+    {"pcap_ifaces", "pcap_ifaces", "network interfaces with their addresses", cmd_net_pcap_ifaces},
+    {"rejoin_network", "rejoin_network", "undo segregate_network: delete exactly the isolation table",
+     cmd_isolate_rejoin},
+    {"segregate_network", "segregate_network",
+     "isolate the host: only loopback and the backend connection pass (survives a restart)",
+     cmd_isolate_segregate},
+    {"yara_scan", "yara_scan [-p PID | -f FILE | -d ROOT PATTERN DEPTH] RULES",
+     "scan a process, a file, files below ROOT, or every process with RULES (installed name, text or base64)",
+     cmd_yara_scan},
+    {"yara_update", "yara_update NAME RULES", "install (compile-checked) a named YARA rule set",
+     cmd_yara_update},
+};
+
+const struct cmd *cmd_table(size_t *n) {
+  *n = sizeof table / sizeof table[0];
+  return table;
+}
