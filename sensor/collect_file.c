@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -342,8 +343,14 @@ static void drain(struct collect_file *s) {
   for (;;) {
     ssize_t len = read(s->fan_fd, s->buf, sizeof s->buf);
     if (len <= 0) return;
-    const struct fanotify_event_metadata *m = (const void *)s->buf;
-    for (; FAN_EVENT_OK(m, len); m = FAN_EVENT_NEXT(m, len)) {
+    /* Records are 4-byte aligned (FANOTIFY_EVENT_ALIGN): copy the headers out. */
+    for (size_t off = 0; off + sizeof(struct fanotify_event_metadata) <= (size_t)len;) {
+      struct fanotify_event_metadata md;
+      memcpy(&md, s->buf + off, sizeof md);
+      if (md.event_len < sizeof md || off + md.event_len > (size_t)len) break;
+      const struct fanotify_event_metadata *m = &md;
+      const unsigned char *base = s->buf + off;
+      off += md.event_len;
       if (m->vers != FANOTIFY_METADATA_VERSION) continue;
       if (m->mask & FAN_Q_OVERFLOW) {
         json_t *ev = vg_event_new("DATA_DROPPED", vg_event_now_ms());
@@ -355,30 +362,36 @@ static void drain(struct collect_file *s) {
       }
       if (m->pid == s->ctx->self_pid) continue;
       struct fid_name recs[3];
+      fsid_t fsids[3];
       struct fid_name *f = NULL, *old = NULL, *new_ = NULL;
-      const unsigned char *p = (const unsigned char *)m + m->metadata_len;
-      const unsigned char *end = (const unsigned char *)m + m->event_len;
+      const unsigned char *p = base + m->metadata_len;
+      const unsigned char *end = base + m->event_len;
       int nrec = 0;
       while (p + sizeof(struct fanotify_event_info_header) <= end && nrec < 3) {
-        const struct fanotify_event_info_header *h = (const void *)p;
-        if (h->len < sizeof *h || p + h->len > end) break;
-        if (h->info_type == FAN_EVENT_INFO_TYPE_DFID_NAME ||
-            h->info_type == FAN_EVENT_INFO_TYPE_OLD_DFID_NAME ||
-            h->info_type == FAN_EVENT_INFO_TYPE_NEW_DFID_NAME) {
-          const struct fanotify_event_info_fid *fi = (const void *)p;
-          struct file_handle *fh = (struct file_handle *)fi->handle;
+        struct fanotify_event_info_header h;
+        memcpy(&h, p, sizeof h);
+        if (h.len < sizeof h || p + h.len > end) break;
+        size_t fh_off = offsetof(struct fanotify_event_info_fid, handle);
+        if ((h.info_type == FAN_EVENT_INFO_TYPE_DFID_NAME ||
+             h.info_type == FAN_EVENT_INFO_TYPE_OLD_DFID_NAME ||
+             h.info_type == FAN_EVENT_INFO_TYPE_NEW_DFID_NAME) &&
+            h.len >= fh_off + sizeof(struct file_handle)) {
+          struct file_handle *fh = (struct file_handle *)(p + fh_off); /* 4-aligned: its ints are fine */
           const char *name = (const char *)fh->f_handle + fh->handle_bytes;
-          if ((const unsigned char *)name < end && memchr(name, '\0', (size_t)(end - (const unsigned char *)name))) {
-            struct fid_name *r = &recs[nrec++];
-            r->fsid = (const fsid_t *)&fi->fsid;
+          if ((const unsigned char *)name < p + h.len &&
+              memchr(name, '\0', (size_t)(p + h.len - (const unsigned char *)name))) {
+            struct fid_name *r = &recs[nrec];
+            memcpy(&fsids[nrec], p + offsetof(struct fanotify_event_info_fid, fsid), sizeof fsids[0]);
+            r->fsid = &fsids[nrec];
             r->fh = fh;
             r->name = name;
-            if (h->info_type == FAN_EVENT_INFO_TYPE_DFID_NAME) f = r;
-            else if (h->info_type == FAN_EVENT_INFO_TYPE_OLD_DFID_NAME) old = r;
+            nrec++;
+            if (h.info_type == FAN_EVENT_INFO_TYPE_DFID_NAME) f = r;
+            else if (h.info_type == FAN_EVENT_INFO_TYPE_OLD_DFID_NAME) old = r;
             else new_ = r;
           }
         }
-        p += h->len;
+        p += h.len;
       }
       on_event(s, m->mask, m->pid, f, old, new_);
     }

@@ -208,7 +208,7 @@ static void poll_once(struct collect_net *s) {
     sockdiag_dump(fams[f], IPPROTO_TCP, TCP_ACTIVE, snap_add, &cur, NULL);
     sockdiag_dump(fams[f], IPPROTO_UDP, ~0u, snap_add, &cur, NULL);
   }
-  qsort(cur.v, cur.n, sizeof *cur.v, cmp_cookie);
+  if (cur.n) qsort(cur.v, cur.n, sizeof *cur.v, cmp_cookie);
   size_t i = 0, j = 0;
   while (i < s->prev.n || j < cur.n) {
     struct conn *old = i < s->prev.n ? &s->prev.v[i] : NULL, *now = j < cur.n ? &cur.v[j] : NULL;
