@@ -2,9 +2,18 @@
  * Drives dispatch (cmd_find), `vigil-sensor --help-commands` and the
  * console's completion. docs/sensor-commands.md documents each row. */
 #include "sensor/cmd.h"
+#include "sensor/cmd_doc_cache.h"
+#include "sensor/cmd_fim.h"
 #include "sensor/cmds.h"
 
 static const struct cmd table[] = {
+    {"doc_cache_get", "doc_cache_get [-f PATTERN] [-s HASH]",
+     "documents and scripts seen written, from the in-memory cache (even if deleted)",
+     cmd_doc_cache_get},
+    {"fim_add", "fim_add --pattern PATTERN", "watch files matching a glob (FIM_HIT on change)",
+     cmd_fim_add},
+    {"fim_del", "fim_del --pattern PATTERN", "stop watching a FIM pattern", cmd_fim_del},
+    {"fim_get", "fim_get", "list the FIM patterns", cmd_fim_get},
     {"dir_find_hash", "dir_find_hash ROOT PATTERN DEPTH SHA256...",
      "files below ROOT (to DEPTH) matching PATTERN whose sha256 is one of those given", cmd_dir_find_hash},
     {"dir_list", "dir_list [-d DEPTH] ROOT PATTERN",

@@ -1,5 +1,4 @@
-# The command handlers and the pure parsers they use: the vigil_sensor_cmds
-# static library (linked by vigil-sensor and the tests/unit/test_cmd_* suites).
+# The command handlers and the pure parsers they use (part of vigil_sensor_core).
 set(VIGIL_SENSOR_CMD_SOURCES
   cmd.c
   cmd_table.c
@@ -22,6 +21,3 @@ set(VIGIL_SENSOR_CMD_SOURCES
   parse_stat.c
 )
 list(TRANSFORM VIGIL_SENSOR_CMD_SOURCES PREPEND ${CMAKE_CURRENT_LIST_DIR}/)
-add_library(vigil_sensor_cmds STATIC ${VIGIL_SENSOR_CMD_SOURCES})
-target_include_directories(vigil_sensor_cmds PUBLIC ${PROJECT_SOURCE_DIR})
-target_link_libraries(vigil_sensor_cmds PUBLIC vigil_shared PkgConfig::NFTABLES PkgConfig::YARA)
