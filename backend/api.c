@@ -18,6 +18,7 @@
  * session is closed with a reason. Requests are reassembled up to
  * VG_LIMIT_API_MSG_BYTES; a longer one closes the session with 1009. */
 #include "backend/api.h"
+#include "backend/ingest.h"
 
 #include <inttypes.h>
 #include <libwebsockets.h>
@@ -266,17 +267,18 @@ int api_push(struct api *a, uint64_t session_id, uint64_t sub_id, json_t *msg) {
   return r;
 }
 
-void api_on_event(void *ctx, const json_t *ev, const struct vg_routing *r) {
+void api_on_event(void *ctx, struct ingest_event *ev) {
   struct api *a = ctx;
+  const struct vg_routing *r = ingest_event_routing(ev);
   if (!a || !r || !r->oid[0]) return;
   pthread_mutex_lock(&a->lock);
   size_t n = a->nstreams;
   pthread_mutex_unlock(&a->lock);
   if (!n) return;
-  char *evs = json_dumps(ev, JSON_COMPACT);
+  size_t el;
+  const char *evs = ingest_event_json(ev, &el);
   if (!evs) return;
   int wake = 0;
-  size_t el = strlen(evs);
   pthread_mutex_lock(&a->lock);
   /* Collect first: a push may cull a subscription and reorder the list. */
   struct api_session **hits = vg_xreallocarray(NULL, a->nstreams ? a->nstreams : 1, sizeof(*hits));
@@ -309,7 +311,6 @@ void api_on_event(void *ctx, const json_t *ev, const struct vg_routing *r) {
   free(hits);
   free(ids);
   pthread_mutex_unlock(&a->lock);
-  free(evs);
   if (wake) server_wake(a->vd->server);
 }
 

@@ -29,7 +29,8 @@ void api_free(struct api *a);
 int api_push(struct api *a, uint64_t session_id, uint64_t sub_id, json_t *msg);
 
 /* Ingest hook: the live stream for stream.subscribe subscribers. */
-void api_on_event(void *ctx, const json_t *ev, const struct vg_routing *r);
+struct ingest_event;
+void api_on_event(void *ctx, struct ingest_event *ev);
 
 /* Drain the worker's results and pushes; from WAIT_CANCELLED. */
 void api_drain(struct api *a);

@@ -9,12 +9,15 @@
 
 #include "backend/registry.h"
 #include "backend/store.h"
+#include "backend/store_render.h"
 #include "backend/vigild.h"
 #include "shared/alloc.h"
 #include "shared/atom.h"
 #include "shared/buf.h"
 #include "shared/event.h"
 #include "shared/event_codec.h"
+#include "shared/event_scan.h"
+#include "shared/json_scan.h"
 #include "shared/event_types.h"
 #include "shared/limits.h"
 #include "shared/log.h"
@@ -23,6 +26,12 @@
 #define COMP "ingest"
 #define INGEST_MAX_HOOKS 8
 #define GROUP_MAX_EVENTS 8192 /* one group commit holds at most this many events */
+
+/* A batch's sensor, as the hooks need it. */
+struct batch_ids {
+  char oid[VG_UUID_STR_LEN + 1], sid[VG_UUID_STR_LEN + 1];
+  uint8_t oidb[16], sidb[16];
+};
 
 struct batch {
   struct batch *next;
@@ -39,11 +48,21 @@ struct done {
   char msg[VG_LIMIT_ERR_MSG_BYTES];
 };
 
-/* A stored event on its way to the hooks (its routing view is built on the
- * hook thread, off the ingest thread's path). */
-struct hooked {
-  struct hooked *next;
-  json_t *ev;
+/* The stored events of one group on their way to the hooks: the stored
+ * bytes (the group's encode buffers), and per event its sensor and seq. The
+ * hook thread reads each event's routing back from its stored bytes. */
+struct hook_ev {
+  const struct batch_ids *ids;
+  uint64_t seq;
+  const char *data;
+  size_t len;
+};
+struct hook_group {
+  struct hook_group *next;
+  struct vg_buf enc[2];      /* the two prepared halves' stored bytes */
+  struct batch_ids *ids;     /* one per batch, owned */
+  struct hook_ev *evs;
+  size_t nev;
 };
 
 struct ingest {
@@ -67,8 +86,8 @@ struct ingest {
 
   pthread_mutex_t hmu; /* guards the hook queue */
   pthread_cond_t hcv, hspace;
-  struct hooked *hhead, *htail;
-  size_t hqueued;
+  struct hook_group *hhead, *htail;
+  size_t hqueued; /* events in the queued groups */
   bool hstop;
 
   pthread_mutex_t pmu; /* guards pwork, pstop: the prepare helper's hand-off */
@@ -154,122 +173,138 @@ void ingest_drain(struct ingest *in, ingest_done_fn done, void *ctx) {
   free(d);
 }
 
-/* Decode one batch, fill the backend's routing, encode into enc and append
- * store events to evs. Returns 0 or a negative code with err filled. */
-static int prepare(struct ingest *in, struct batch *b, struct vg_buf *enc,
-                   struct store_event **evs, size_t *nev, size_t *cap, json_t *keep,
-                   struct vg_err *err) {
-  json_t *arr = NULL;
-  int r = vg_event_codec_decode_batch(b->data, b->len, &arr, err);
-  if (r) return r;
-  struct registry_routing rr;
-  if (registry_routing(in->vd->reg, b->oid, b->sid, &rr)) {
-    json_decref(arr);
-    return vg_err_fail(err, VG_ENOTFOUND, "sensor deleted");
+/* The routing members vigild owns: never taken from the sensor's bytes.
+ * oid, sid and event_id are not stored at all (docs/storage.md); iid,
+ * hostname, ext_ip and tags are written from the registry. */
+#define OWNED_FIELDS                                                                  \
+  (VG_RT_OID | VG_RT_SID | VG_RT_EVENT_ID | VG_RT_IID | VG_RT_HOSTNAME | VG_RT_EXT_IP | \
+   VG_RT_TAGS)
+
+/* Append s as a JSON string (quoted, escaped). */
+static void json_str(struct vg_buf *b, const char *s) {
+  vg_buf_putc(b, '"');
+  for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+    if (*c == '"' || *c == '\\') {
+      vg_buf_putc(b, '\\');
+      vg_buf_putc(b, (char)*c);
+    } else if (*c < 0x20) {
+      vg_buf_appendf(b, "\\u%04x", *c);
+    } else {
+      vg_buf_putc(b, (char)*c);
+    }
   }
+  vg_buf_putc(b, '"');
+}
+
+/* The backend's routing members of one sensor, rendered once per batch. */
+static void owned_members(const struct registry_routing *rr, struct vg_buf *b) {
+  if (rr->iid[0]) {
+    vg_buf_puts(b, "\"iid\":");
+    json_str(b, rr->iid);
+    vg_buf_putc(b, ',');
+  }
+  vg_buf_puts(b, "\"hostname\":");
+  json_str(b, rr->hostname);
+  if (rr->ext_ip[0]) {
+    vg_buf_puts(b, ",\"ext_ip\":");
+    json_str(b, rr->ext_ip);
+  }
+  vg_buf_puts(b, ",\"tags\":[");
+  for (size_t t = 0; t < rr->ntags; t++) {
+    if (t) vg_buf_putc(b, ',');
+    json_str(b, rr->tags[t]);
+  }
+  vg_buf_putc(b, ']');
+}
+
+/* The prepared half of a group: its own scanner, encode buffer and store
+ * events, so two threads can prepare the halves of one group. */
+struct prep {
+  struct batch *input; /* batches to prepare, in order */
+  struct vg_jscan scan;
+  struct vg_buf enc;   /* the stored bytes of every event */
+  struct vg_buf owned; /* scratch: one batch's owned members */
+  struct store_event *evs; /* data holds offsets into enc until the write */
+  size_t nev, cap;
+  struct batch *ok, **ok_tail; /* the batches that prepared, in order */
+};
+
+struct prep_batch {
+  struct prep *p;
+  struct batch *b;
   uint8_t oid[16], sid[16];
-  vg_atom_uuid_parse(b->oid, oid);
-  vg_atom_uuid_parse(b->sid, sid);
-  size_t i;
-  json_t *ev;
-  json_array_foreach(arr, i, ev) {
-    /* The stored bytes carry the backend's routing but not oid, sid and
-     * event_id: the key holds oid and sid, and the event id is derived
-     * from (sid, seq) (docs/storage.md). They are set again for the hooks. */
-    struct vg_routing rt;
-    vg_routing_init(&rt);
-    snprintf(rt.iid, sizeof(rt.iid), "%s", rr.iid);
-    snprintf(rt.hostname, sizeof(rt.hostname), "%s", rr.hostname);
-    snprintf(rt.ext_ip, sizeof(rt.ext_ip), "%s", rr.ext_ip);
-    rt.ntags = rr.ntags;
-    memcpy(rt.tags, rr.tags, sizeof(rr.tags[0]) * rr.ntags);
-    rt.present = VG_RT_HOSTNAME | VG_RT_TAGS | (rr.iid[0] ? VG_RT_IID : 0) |
-                 (rr.ext_ip[0] ? VG_RT_EXT_IP : 0);
-    const unsigned keyed = VG_RT_OID | VG_RT_SID | VG_RT_EVENT_ID;
-    r = vg_routing_set(ev, &rt, keyed | VG_RT_IID | VG_RT_HOSTNAME | VG_RT_EXT_IP | VG_RT_TAGS,
-                       err);
-    size_t off = enc->len;
-    if (!r) r = vg_event_codec_encode_decoded(ev, enc, err);
-    if (!r) {
-      snprintf(rt.oid, sizeof(rt.oid), "%s", b->oid);
-      snprintf(rt.sid, sizeof(rt.sid), "%s", b->sid);
-      vg_atom_event_id(sid, b->first + i, rt.event_id);
-      rt.present |= keyed;
-      r = vg_routing_set(ev, &rt, keyed, err);
-    }
-    if (r) {
-      vg_err_set(err, err && err->code ? err->code : -r, NULL, 0, 0, "event[%zu]: %s", i,
-                 err ? err->msg : "invalid");
-      json_decref(arr);
-      return r;
-    }
-    if (*nev == *cap) {
-      *cap = *cap ? *cap * 2 : 1024;
-      *evs = vg_xreallocarray(*evs, *cap, sizeof(**evs));
-    }
-    struct store_event *se = &(*evs)[(*nev)++];
-    memset(se, 0, sizeof(*se));
-    memcpy(se->oid, oid, 16);
-    memcpy(se->sid, sid, 16);
-    /* The decoder validated these: read them straight from the tree. */
-    json_t *rtj = vg_event_routing(ev);
-    se->time_ms = vg_event_get_time(ev);
-    se->seq = b->first + i;
-    uint32_t tid = vg_event_type_id(vg_event_get_type(ev));
-    se->type_id = (uint16_t)(tid ? tid : VG_EVENT_TYPE_OTHER);
-    const struct vg_event_type *et = vg_event_type_by_id(tid);
-    const char *a = json_string_value(json_object_get(rtj, "this"));
-    se->has_this = et && (et->flags & VG_EVENT_TYPE_ATOM) && a &&
-                   vg_atom_parse(a, se->this_atom) == 0;
-    a = json_string_value(json_object_get(rtj, "parent"));
-    se->has_parent = a && vg_atom_parse(a, se->parent_atom) == 0;
-    se->data = (const char *)(uintptr_t)off; /* offset now; a pointer once enc stops growing */
-    se->len = enc->len - off;
+};
+
+/* One validated event: its stored bytes — the backend's routing members,
+ * then the sensor's other routing members and its event object, as sent —
+ * and its store_event. */
+static int prep_event(void *ctx, size_t i, const char *data, const struct vg_event_span *sp,
+                      const struct vg_routing *rt) {
+  struct prep_batch *pb = ctx;
+  struct prep *p = pb->p;
+  struct vg_buf *enc = &p->enc;
+  size_t off = enc->len;
+  vg_buf_puts(enc, "{\"routing\":{");
+  vg_buf_append(enc, p->owned.data, p->owned.len);
+  for (size_t m = 0; m < sp->nmem; m++) {
+    if (sp->mem[m].bit & OWNED_FIELDS) continue;
+    vg_buf_putc(enc, ',');
+    vg_buf_append(enc, data + sp->mem[m].off, sp->mem[m].len);
   }
-  b->count = json_array_size(arr);
-  json_array_extend(keep, arr);
-  json_decref(arr);
+  vg_buf_puts(enc, "},\"event\":");
+  int r = vg_buf_append(enc, data + sp->ev_off, sp->ev_len);
+  if (!r) r = vg_buf_putc(enc, '}');
+  if (r) return -VG_ELIMIT;
+  if (enc->len - off > VG_LIMIT_EVENT_BYTES) return -VG_ELIMIT;
+  if (p->nev == p->cap) {
+    p->cap = p->cap ? p->cap * 2 : 1024;
+    p->evs = vg_xreallocarray(p->evs, p->cap, sizeof(*p->evs));
+  }
+  struct store_event *se = &p->evs[p->nev++];
+  memset(se, 0, sizeof(*se));
+  memcpy(se->oid, pb->oid, 16);
+  memcpy(se->sid, pb->sid, 16);
+  se->time_ms = rt->event_time;
+  se->seq = pb->b->first + i;
+  uint32_t tid = vg_event_type_id(rt->event_type);
+  se->type_id = (uint16_t)(tid ? tid : VG_EVENT_TYPE_OTHER);
+  const struct vg_event_type *et = vg_event_type_by_id(tid);
+  se->has_this = et && (et->flags & VG_EVENT_TYPE_ATOM) && (rt->present & VG_RT_THIS) &&
+                 vg_atom_parse(rt->this_atom, se->this_atom) == 0;
+  se->has_parent = (rt->present & VG_RT_PARENT) && vg_atom_parse(rt->parent_atom, se->parent_atom) == 0;
+  se->data = (const char *)(uintptr_t)off; /* offset now; a pointer once enc stops growing */
+  se->len = enc->len - off;
   return 0;
 }
 
-static void hooks_push(struct ingest *in, json_t *events) {
-  if (!in->nhooks) return;
-  size_t i;
-  json_t *ev;
-  json_array_foreach(events, i, ev) {
-    struct hooked *h = vg_xmalloc(sizeof(*h));
-    h->next = NULL;
-    h->ev = json_incref(ev);
-    pthread_mutex_lock(&in->hmu);
-    while (in->hqueued >= VG_LIMIT_HOOK_QUEUE_EVENTS && !in->hstop)
-      pthread_cond_wait(&in->hspace, &in->hmu); /* back-pressure: never drop */
-    if (in->htail)
-      in->htail->next = h;
-    else
-      in->hhead = h;
-    in->htail = h;
-    in->hqueued++;
-    pthread_cond_signal(&in->hcv);
-    pthread_mutex_unlock(&in->hmu);
-  }
+/* Validate one batch and append its events' stored bytes and store events
+ * to p. No tree is built: the scanner validates exactly as the event codec
+ * would and the stored bytes are spliced (docs/storage.md). Returns 0 or a
+ * negative code with err filled. */
+static int prepare(struct ingest *in, struct prep *p, struct batch *b, struct vg_err *err) {
+  struct registry_routing rr;
+  if (registry_routing(in->vd->reg, b->oid, b->sid, &rr))
+    return vg_err_fail(err, VG_ENOTFOUND, "sensor deleted");
+  struct prep_batch pb = {p, b, {0}, {0}};
+  vg_atom_uuid_parse(b->oid, pb.oid);
+  vg_atom_uuid_parse(b->sid, pb.sid);
+  vg_buf_reset(&p->owned);
+  owned_members(&rr, &p->owned);
+  int n = vg_event_scan_batch(&p->scan, b->data, b->len, prep_event, &pb, err);
+  if (n == -VG_ELIMIT && !err->code)
+    vg_err_fail(err, VG_ELIMIT, "an event is larger than %u bytes with the backend's routing",
+                VG_LIMIT_EVENT_BYTES);
+  if (n < 0) return n;
+  b->count = (size_t)n;
+  return 0;
 }
-
-/* The prepared half of a group: its own encode buffer, store events and
- * decoded trees, so two threads can prepare the halves of one group. */
-struct prep {
-  struct batch *input; /* batches to prepare, in order */
-  struct vg_buf enc;
-  struct store_event *evs; /* data holds offsets into enc until the write */
-  size_t nev, cap;
-  json_t *keep;
-  struct batch *ok, **ok_tail; /* the batches that prepared, in order */
-};
 
 static void prep_init(struct prep *p, struct batch *input) {
   memset(p, 0, sizeof(*p));
   p->input = input;
+  vg_jscan_init(&p->scan);
   vg_buf_init(&p->enc, (size_t)1 << 31);
-  p->keep = json_array();
+  vg_buf_init(&p->owned, VG_LIMIT_EVENT_BYTES);
   p->ok_tail = &p->ok;
 }
 
@@ -280,13 +315,12 @@ static void prep_run(struct ingest *in, struct prep *p) {
   for (struct batch *b = p->input, *next; b; b = next) {
     next = b->next;
     b->next = NULL;
-    size_t mark_ev = p->nev, mark_enc = p->enc.len, mark_keep = json_array_size(p->keep);
+    size_t mark_ev = p->nev, mark_enc = p->enc.len;
     vg_err_clear(&err);
-    int r = prepare(in, b, &p->enc, &p->evs, &p->nev, &p->cap, p->keep, &err);
+    int r = prepare(in, p, b, &err);
     if (r) {
       p->nev = mark_ev;
       vg_buf_truncate(&p->enc, mark_enc);
-      while (json_array_size(p->keep) > mark_keep) json_array_remove(p->keep, mark_keep);
       pthread_mutex_lock(&in->mu);
       complete(in, b->session, 0, r, err.msg);
       in->st.rejected_batches++;
@@ -303,7 +337,6 @@ static void prep_run(struct ingest *in, struct prep *p) {
 }
 
 static void prep_cleanup(struct prep *p) {
-  json_decref(p->keep);
   for (struct batch *b = p->ok, *next; b; b = next) {
     next = b->next;
     free(b->data);
@@ -311,6 +344,64 @@ static void prep_cleanup(struct prep *p) {
   }
   free(p->evs);
   vg_buf_cleanup(&p->enc);
+  vg_buf_cleanup(&p->owned);
+  vg_jscan_cleanup(&p->scan);
+}
+
+/* Hand the stored events of a group to the hook thread: the encode buffers
+ * move into a hook_group. Blocks while the hook queue is full (back-pressure:
+ * never drop). */
+static void hooks_push(struct ingest *in, struct prep *pa, struct prep *pb) {
+  size_t nev = pa->nev + pb->nev;
+  if (!in->nhooks || !nev) return;
+  struct hook_group *g = vg_xcalloc(1, sizeof(*g));
+  size_t nb = 0;
+  for (struct batch *b = pa->ok; b; b = b->next) nb++;
+  for (struct batch *b = pb->ok; b; b = b->next) nb++;
+  g->ids = vg_xcalloc(nb ? nb : 1, sizeof(*g->ids));
+  g->evs = vg_xcalloc(nev, sizeof(*g->evs));
+  struct prep *ps[2] = {pa, pb};
+  size_t k = 0, e = 0;
+  for (int h = 0; h < 2; h++) {
+    struct prep *p = ps[h];
+    g->enc[h] = p->enc; /* moved: the store events' offsets stay valid */
+    vg_buf_init(&p->enc, 1);
+    size_t done = 0;
+    for (struct batch *b = p->ok; b; b = b->next, k++) {
+      struct batch_ids *ids = &g->ids[k];
+      snprintf(ids->oid, sizeof(ids->oid), "%s", b->oid);
+      snprintf(ids->sid, sizeof(ids->sid), "%s", b->sid);
+      vg_atom_uuid_parse(b->oid, ids->oidb);
+      vg_atom_uuid_parse(b->sid, ids->sidb);
+      for (size_t i = 0; i < b->count; i++, done++, e++) {
+        const struct store_event *se = &p->evs[done];
+        g->evs[e].ids = ids;
+        g->evs[e].seq = se->seq;
+        g->evs[e].data = g->enc[h].data + (uintptr_t)se->data;
+        g->evs[e].len = se->len;
+      }
+    }
+  }
+  g->nev = e;
+  pthread_mutex_lock(&in->hmu);
+  while (in->hqueued && in->hqueued + g->nev > VG_LIMIT_HOOK_QUEUE_EVENTS && !in->hstop)
+    pthread_cond_wait(&in->hspace, &in->hmu); /* back-pressure: never drop */
+  if (in->htail)
+    in->htail->next = g;
+  else
+    in->hhead = g;
+  in->htail = g;
+  in->hqueued += g->nev;
+  pthread_cond_signal(&in->hcv);
+  pthread_mutex_unlock(&in->hmu);
+}
+
+static void hook_group_free(struct hook_group *g) {
+  vg_buf_cleanup(&g->enc[0]);
+  vg_buf_cleanup(&g->enc[1]);
+  free(g->ids);
+  free(g->evs);
+  free(g);
 }
 
 /* The helper thread prepares the second half of a group while the ingest
@@ -397,8 +488,7 @@ static void process_group(struct ingest *in, struct batch *group) {
   if (refused < 0) vg_error(COMP, "store write failed: %s", err.msg);
   in->wake(in->wake_ctx);
   if (refused >= 0) {
-    hooks_push(in, pa.keep);
-    hooks_push(in, pb.keep);
+    hooks_push(in, &pa, &pb);
   }
   prep_cleanup(&pa);
   prep_cleanup(&pb);
@@ -444,27 +534,83 @@ static void prep_stop(struct ingest *in) {
   in->prep_started = false;
 }
 
+/* One stored event as the hooks see it (ingest.h). */
+struct ingest_event {
+  const struct hook_ev *he;
+  struct vg_routing *rt; /* the hook thread's, filled per event */
+  struct vg_buf json;    /* the full JSON, rendered on first ask */
+  bool rendered;
+  json_t *tree;          /* decoded on first ask */
+};
+
+const struct vg_routing *ingest_event_routing(const struct ingest_event *ev) { return ev->rt; }
+
+const char *ingest_event_json(struct ingest_event *ev, size_t *len) {
+  if (!ev->rendered) {
+    struct store_rec r = {.oid = ev->he->ids->oidb, .sid = ev->he->ids->sidb,
+                          .time_ms = ev->rt->event_time, .seq = ev->he->seq,
+                          .data = ev->he->data, .len = ev->he->len};
+    vg_buf_reset(&ev->json);
+    if (store_render(&r, &ev->json, NULL)) return NULL;
+    ev->rendered = true;
+  }
+  *len = ev->json.len;
+  return ev->json.data;
+}
+
+const json_t *ingest_event_tree(struct ingest_event *ev) {
+  if (!ev->tree) {
+    size_t len;
+    const char *j = ingest_event_json(ev, &len);
+    if (j) vg_event_codec_decode(j, len, &ev->tree, NULL);
+  }
+  return ev->tree;
+}
+
+/* The routing of a stored event, read back from its bytes (they were
+ * validated at ingest), plus what the key holds: oid, sid, the event id. */
+static int hook_routing(struct vg_jscan *scan, const struct hook_ev *he, struct vg_routing *rt) {
+  int r = vg_event_scan_routing(scan, he->data, he->len, rt, NULL);
+  if (r) return r;
+  memcpy(rt->oid, he->ids->oid, sizeof(rt->oid));
+  memcpy(rt->sid, he->ids->sid, sizeof(rt->sid));
+  vg_atom_event_id(he->ids->sidb, he->seq, rt->event_id);
+  rt->present |= VG_RT_OID | VG_RT_SID | VG_RT_EVENT_ID;
+  return 0;
+}
+
 static void *hook_main(void *arg) {
   struct ingest *in = arg;
-  struct vg_routing *r = vg_xmalloc(sizeof(*r));
+  struct vg_routing *rt = vg_xmalloc(sizeof(*rt));
+  struct vg_jscan scan;
+  vg_jscan_init(&scan);
+  struct ingest_event ev = {.rt = rt};
+  vg_buf_init(&ev.json, 2 * (size_t)VG_LIMIT_EVENT_BYTES);
   pthread_mutex_lock(&in->hmu);
   for (;;) {
     while (!in->hhead && !in->hstop) pthread_cond_wait(&in->hcv, &in->hmu);
-    struct hooked *h = in->hhead;
-    if (!h) break;
-    in->hhead = h->next;
+    struct hook_group *g = in->hhead;
+    if (!g) break;
+    in->hhead = g->next;
     if (!in->hhead) in->htail = NULL;
-    in->hqueued--;
-    pthread_cond_signal(&in->hspace);
     pthread_mutex_unlock(&in->hmu);
-    if (vg_routing_get(h->ev, r, NULL) == 0)
-      for (int i = 0; i < in->nhooks; i++) in->hooks[i].fn(in->hooks[i].ctx, h->ev, r);
-    json_decref(h->ev);
-    free(h);
+    for (size_t i = 0; i < g->nev; i++) {
+      ev.he = &g->evs[i];
+      ev.rendered = false;
+      if (hook_routing(&scan, ev.he, rt) == 0)
+        for (int h = 0; h < in->nhooks; h++) in->hooks[h].fn(in->hooks[h].ctx, &ev);
+      json_decref(ev.tree);
+      ev.tree = NULL;
+    }
     pthread_mutex_lock(&in->hmu);
+    in->hqueued -= g->nev;
+    pthread_cond_broadcast(&in->hspace);
+    hook_group_free(g);
   }
   pthread_mutex_unlock(&in->hmu);
-  free(r);
+  vg_buf_cleanup(&ev.json);
+  vg_jscan_cleanup(&scan);
+  free(rt);
   return NULL;
 }
 

@@ -23,9 +23,23 @@ struct vigild;
 struct ingest;
 struct vg_routing;
 
-/* A hook sees every stored event (with the backend's routing) on the hook
- * thread, in storage order. ev is borrowed for the call; r is its routing. */
-typedef void (*ingest_hook_fn)(void *ctx, const json_t *ev, const struct vg_routing *r);
+/* One stored event, borrowed for the duration of a hook call. Nothing is
+ * decoded until a hook asks: the routing is read back from the stored bytes
+ * (cheap), the full JSON is rendered on the first ingest_event_json, and a
+ * jansson tree is built only on the first ingest_event_tree — so an event no
+ * hook needs as a tree costs no tree. */
+struct ingest_event;
+/* The event's routing, with the backend's fields (oid, sid, event_id, iid,
+ * hostname, ext_ip, tags). */
+const struct vg_routing *ingest_event_routing(const struct ingest_event *ev);
+/* The full event JSON (as API clients see it), len bytes; NULL only if the
+ * stored bytes cannot be rendered (never for what ingest stored). */
+const char *ingest_event_json(struct ingest_event *ev, size_t *len);
+/* The event as a tree (borrowed, valid during the call), or NULL. */
+const json_t *ingest_event_tree(struct ingest_event *ev);
+
+/* A hook sees every stored event on the hook thread, in storage order. */
+typedef void (*ingest_hook_fn)(void *ctx, struct ingest_event *ev);
 
 /* Completion of one submitted batch, on the service thread: err == 0 and
  * acked = the highest stored seq; or err < 0 with msg saying why (the batch

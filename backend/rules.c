@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "backend/ingest.h"
 #include "backend/store_meta.h"
 #include "backend/vigild.h"
 #include "shared/alloc.h"
@@ -284,12 +285,17 @@ void rules_eval_locked(struct rules *r, struct org *o, const json_t *ev,
   free(snap);
 }
 
-void rules_on_event(void *ctx, const json_t *ev, const struct vg_routing *rt) {
+void rules_on_event(void *ctx, struct ingest_event *e) {
   struct rules *r = ctx;
+  const struct vg_routing *rt = ingest_event_routing(e);
   if (!r || !rt || !rt->oid[0]) return;
   pthread_mutex_lock(&r->lock);
   struct org *o = rules_org_locked(r, rt->oid);
-  if (o && json_object_size(o->index)) rules_eval_locked(r, o, ev, rt, 0);
+  /* Only an event some rule may match is decoded into a tree. */
+  if (o && (json_object_get(o->index, rt->event_type) || json_object_get(o->index, "*"))) {
+    const json_t *ev = ingest_event_tree(e);
+    if (ev) rules_eval_locked(r, o, ev, rt, 0);
+  }
   pthread_mutex_unlock(&r->lock);
 }
 

@@ -30,7 +30,8 @@ struct rules *rules_create(struct vigild *vd);
 void rules_free(struct rules *r);
 
 /* Ingest hook. */
-void rules_on_event(void *ctx, const json_t *ev, const struct vg_routing *r);
+struct ingest_event;
+void rules_on_event(void *ctx, struct ingest_event *ev);
 /* Service thread: queued tasks and isolation pushes. */
 void rules_drain(struct rules *r);
 /* Main thread, once a second. */

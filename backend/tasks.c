@@ -1,6 +1,8 @@
 /* tasks.c — pending sensor tasks and the routing of their replies. */
 #include "backend/tasks.h"
 
+#include "backend/ingest.h"
+
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,14 +138,20 @@ void tasks_flush_queued(struct tasks *t, const char *sid) {
   json_decref(send);
 }
 
-void tasks_on_event(void *ctx, const json_t *ev, const struct vg_routing *r) {
+void tasks_on_event(void *ctx, struct ingest_event *e) {
   struct tasks *t = ctx;
+  const struct vg_routing *r = ingest_event_routing(e);
   if (!(r->present & VG_RT_INVESTIGATION_ID)) return;
   pthread_mutex_lock(&t->mu);
   json_t *rec = json_object_get(t->pending, r->investigation_id);
   /* Only the sensor that was tasked can answer (no cross-org spoofing). */
   if (!rec || strcmp(json_string_value(json_object_get(rec, "oid")), r->oid) != 0 ||
       strcmp(json_string_value(json_object_get(rec, "sid")), r->sid) != 0) {
+    pthread_mutex_unlock(&t->mu);
+    return;
+  }
+  const json_t *ev = ingest_event_tree(e);
+  if (!ev) {
     pthread_mutex_unlock(&t->mu);
     return;
   }

@@ -42,7 +42,8 @@ int tasks_send(struct tasks *t, const char *oid, const char *sid, const char *co
 void tasks_flush_queued(struct tasks *t, const char *sid);
 
 /* Ingest hook: route a stored event with routing/investigation_id. */
-void tasks_on_event(void *ctx, const json_t *ev, const struct vg_routing *r);
+struct ingest_event;
+void tasks_on_event(void *ctx, struct ingest_event *ev);
 
 /* Report and forget tasks past their deadline. */
 void tasks_expire(struct tasks *t, int64_t now_ms);

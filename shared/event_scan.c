@@ -160,3 +160,25 @@ int vg_event_scan_batch(struct vg_jscan *s, const char *data, size_t len, vg_eve
   if (!vg_jscan_at_end(s)) return vg_jscan_fail(s, VG_EPARSE, s->i, "end of file expected");
   return (int)n;
 }
+
+int vg_event_scan_routing(struct vg_jscan *s, const char *data, size_t len,
+                          struct vg_routing *rt, struct vg_err *e) {
+  vg_jscan_reset(s, data, len, VG_LIMIT_JSON_DEPTH, e);
+  vg_routing_init(rt);
+  uint32_t obj;
+  int r = vg_jscan_open(s, '{', &obj);
+  struct vg_jval k, v;
+  while (!r && (r = vg_jscan_next_key(s, obj, &k)) == 1) {
+    if (key_is(data, &k, "routing") && s->i < len && data[s->i] == '{') {
+      struct vg_event_span sp;
+      struct vg_err sub;
+      vg_err_clear(&sub);
+      sp.nmem = 0;
+      r = scan_routing(s, data, &sp, rt, &sub);
+      if (!r && sub.code) r = vg_err_fail(e, sub.code, "%s", sub.msg);
+      return r;
+    }
+    r = vg_jscan_value(s, &v);
+  }
+  return r < 0 ? r : vg_err_fail(e, VG_EMISSING, "routing: missing");
+}

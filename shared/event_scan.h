@@ -44,4 +44,10 @@ int vg_event_scan_batch(struct vg_jscan *s, const char *data, size_t len, vg_eve
 int vg_event_scan_one(struct vg_jscan *s, const char *data, size_t len,
                       struct vg_event_span *sp, struct vg_routing *rt, struct vg_err *e);
 
+/* Only the routing of one event known to be valid (e.g. stored by ingest):
+ * the members of "routing" into rt, the rest of the event not looked at.
+ * 0 or negative (-VG_EMISSING if there is no routing object). */
+int vg_event_scan_routing(struct vg_jscan *s, const char *data, size_t len,
+                          struct vg_routing *rt, struct vg_err *e);
+
 #endif
