@@ -180,6 +180,8 @@ static int codec_scan(const unsigned char *p, size_t len, struct codec_scan *s,
           str_start = i;
           str_len = 0;
           break;
+        case '\0': /* not JSON; jansson lets one pass after a number */
+          return codec_fail_at(e, VG_EPARSE, p, i, "NUL byte");
         default:
           if (at_top) r = codec_elem_start(s, p, i, &in_elem, e);
           break;

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+static bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
 /* A key equals the literal lit (keys with escapes are decoded first). */
 static bool key_is(const char *data, const struct vg_jval *k, const char *lit) {
   size_t n = strlen(lit);
@@ -28,7 +30,7 @@ static int scan_routing(struct vg_jscan *s, const char *data, struct vg_event_sp
       return vg_jscan_fail(s, VG_ELIMIT, k.off, "routing: more than %d keys",
                            VG_LIMIT_ROUTING_KEYS);
     struct vg_err one;
-    vg_err_clear(&one);
+    one.code = 0; /* set in full only on failure */
     int bit = vg_routing_put_scanned(rt, data, &k, &v, &one);
     if (bit < 0) {
       if (!sub->code) *sub = one;
@@ -122,7 +124,7 @@ int vg_event_scan_batch(struct vg_jscan *s, const char *data, size_t len, vg_eve
   for (bool first = true; !r; first = false) {
     /* Between elements: ',' or ']' — the scanner's element walk, inlined so
      * each element is an envelope scan rather than a generic value. */
-    while (s->i < len && strchr(" \t\r\n", data[s->i])) s->i++;
+    while (s->i < len && is_ws(data[s->i])) s->i++;
     if (s->i < len && data[s->i] == ']' && first) {
       s->i++;
       s->depth--;
@@ -139,13 +141,13 @@ int vg_event_scan_batch(struct vg_jscan *s, const char *data, size_t len, vg_eve
                                                              : "unexpected end of input");
       s->i++;
     }
-    while (s->i < len && strchr(" \t\r\n", data[s->i])) s->i++;
+    while (s->i < len && is_ws(data[s->i])) s->i++;
     if (n == VG_LIMIT_BATCH_EVENTS)
       return vg_jscan_fail(s, VG_ELIMIT, s->i, "input: more than %d events in a batch",
                            VG_LIMIT_BATCH_EVENTS);
     size_t start = s->i;
     struct vg_err sub;
-    vg_err_clear(&sub);
+    sub.code = 0; /* set in full only on failure */
     r = scan_envelope(s, data, &sp, &rt, &sub);
     if (r && sub.code)
       return vg_jscan_fail(s, sub.code, start, "event[%zu]: %s", n, sub.msg);

@@ -21,11 +21,23 @@ struct kent {
   bool esc;
 };
 
+/* Most objects have a handful of keys: those are checked against the keys
+ * of the same object kept per depth (a short linear scan in cache); an
+ * object past KLEVEL_KEYS keys moves to the table. */
+#define KLEVEL_KEYS 16
+#define KLEVELS (VG_LIMIT_JSON_DEPTH + 2)
+struct klevel {
+  uint32_t obj, n;
+  bool big;
+  struct kent k[KLEVEL_KEYS];
+};
+
 struct vg_jscan_keys {
   struct kent *t;
   size_t cap, used;
   uint32_t gen;
   char *a, *b; /* decoding scratch for comparing escaped keys */
+  struct klevel lv[KLEVELS];
 };
 
 void vg_jscan_init(struct vg_jscan *s) {
@@ -51,11 +63,12 @@ void vg_jscan_reset(struct vg_jscan *s, const void *p, size_t len, size_t depth_
   s->len = len;
   s->i = 0;
   s->depth = 0;
-  s->depth_max = depth_max;
+  s->depth_max = depth_max < KLEVELS - 1 ? depth_max : KLEVELS - 1;
   s->e = e;
   s->obj = 0;
   struct vg_jscan_keys *k = s->keys;
   k->used = 0;
+  for (int l = 0; l < KLEVELS; l++) k->lv[l].obj = 0; /* serials restart at 1 */
   if (++k->gen == 0) { /* wrapped: clear for real */
     memset(k->t, 0, k->cap * sizeof(*k->t));
     k->gen = 1;
@@ -111,27 +124,56 @@ static void keys_grow(struct vg_jscan_keys *k) {
   k->cap = cap;
 }
 
-/* Record key v of object obj; -VG_EPARSE if the object already has it. */
-static int key_add(struct vg_jscan *s, uint32_t obj, const struct vg_jval *v) {
+static bool same_key(struct vg_jscan *s, const struct kent *o, const struct kent *n) {
+  struct vg_jscan_keys *k = s->keys;
+  size_t ol, nl;
+  const char *ob = key_bytes(s, o, &k->b, &ol);
+  const char *nb = key_bytes(s, n, &k->a, &nl);
+  return ol == nl && memcmp(ob, nb, nl) == 0;
+}
+
+/* Insert n into the table; -VG_EPARSE if its object already has the key. */
+static int table_add(struct vg_jscan *s, struct kent n, size_t at) {
   struct vg_jscan_keys *k = s->keys;
   if ((k->used + 1) * 2 > k->cap) keys_grow(k);
-  struct kent n = {0, obj, k->gen, v->off, v->len, v->escaped};
-  size_t nl;
-  const char *nb = key_bytes(s, &n, &k->a, &nl);
-  n.h = fnv(nb, nl, fnv(&obj, sizeof(obj), 1469598103934665603u));
-  size_t j = (size_t)n.h & (k->cap - 1);
+  n.gen = k->gen;
+  size_t j = (size_t)(n.h ^ (n.obj * 0x9E3779B97F4A7C15ull)) & (k->cap - 1);
   for (; k->t[j].gen == k->gen; j = (j + 1) & (k->cap - 1)) {
     struct kent *o = &k->t[j];
-    if (o->h != n.h || o->obj != obj) continue;
-    size_t ol;
-    const char *ob = key_bytes(s, o, &k->b, &ol);
-    nb = key_bytes(s, &n, &k->a, &nl); /* k->a may have been reused: decode again */
-    if (ol == nl && memcmp(ob, nb, nl) == 0)
-      return vg_jscan_fail(s, VG_EPARSE, v->off, "duplicate object key");
+    if (o->h == n.h && o->obj == n.obj && same_key(s, o, &n))
+      return vg_jscan_fail(s, VG_EPARSE, at, "duplicate object key");
   }
   k->t[j] = n;
   k->used++;
   return 0;
+}
+
+/* Record key v of object obj (at the current depth); -VG_EPARSE if the
+ * object already has it. */
+static int key_add(struct vg_jscan *s, uint32_t obj, const struct vg_jval *v) {
+  struct vg_jscan_keys *k = s->keys;
+  struct kent n = {0, obj, k->gen, v->off, v->len, v->escaped};
+  size_t nl;
+  const char *nb = key_bytes(s, &n, &k->a, &nl);
+  n.h = fnv(nb, nl, 1469598103934665603u);
+  struct klevel *L = &k->lv[s->depth];
+  if (L->obj != obj) { /* the first key of this object */
+    L->obj = obj;
+    L->n = 0;
+    L->big = false;
+  }
+  if (!L->big) {
+    for (uint32_t j = 0; j < L->n; j++)
+      if (L->k[j].h == n.h && same_key(s, &L->k[j], &n))
+        return vg_jscan_fail(s, VG_EPARSE, v->off, "duplicate object key");
+    if (L->n < KLEVEL_KEYS) {
+      L->k[L->n++] = n;
+      return 0;
+    }
+    L->big = true; /* spill: the object's keys go to the table from now on */
+    for (uint32_t j = 0; j < L->n; j++) table_add(s, L->k[j], v->off);
+  }
+  return table_add(s, n, v->off);
 }
 
 /* --- tokens ------------------------------------------------------------- */

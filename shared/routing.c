@@ -146,7 +146,9 @@ static int rt_scan_tags(const struct rt_field *f, const char *src, const struct 
   size_t i = v->off + 1, end = v->off + v->len - 1, n = 0;
   char buf[VG_LIMIT_TAG_BYTES + 2];
   for (;;) {
-    while (i < end && strchr(" \t\r\n,", src[i])) i++;
+    while (i < end && (src[i] == ' ' || src[i] == '\t' || src[i] == '\r' || src[i] == '\n' ||
+                       src[i] == ','))
+      i++;
     if (i >= end) break;
     if (src[i] != '"') return rt_fail(e, VG_ETYPE, f, "expected a string");
     size_t j = i + 1;
