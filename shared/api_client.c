@@ -39,6 +39,7 @@ struct vg_api {
   bool closed;        /* a connection ended (or failed) since the last open */
   bool reconnect;     /* set at connect, read-only after */
   struct pending *waiting;
+  json_t *session;    /* the last session.auth result */
   json_t *pushes;     /* array, arrival order */
   size_t dropped;     /* pushes dropped since the queue was last full */
 };
@@ -122,6 +123,10 @@ static void on_message(struct vg_ws_client *c, const char *msg, size_t len, void
   if (json_is_integer(id) && json_integer_value(id) == API_AUTH_ID) {
     json_t *e = json_object_get(m, "error");
     a->authed = e == NULL;
+    if (!e) {
+      json_decref(a->session);
+      a->session = json_incref(json_object_get(m, "result"));
+    }
     a->auth_code = e ? code_from_name(json_string_value(json_object_get(e, "code"))) : 0;
     const char *em = e ? json_string_value(json_object_get(e, "message")) : "";
     snprintf(a->auth_msg, sizeof a->auth_msg, "%s", em ? em : "authentication failed");
@@ -261,6 +266,7 @@ void vg_api_close(struct vg_api *a) {
     free(p);
   }
   json_decref(a->pushes);
+  json_decref(a->session);
   memset(a->api_key, 0, sizeof a->api_key);
   pthread_cond_destroy(&a->cv);
   pthread_mutex_destroy(&a->mu);
@@ -343,6 +349,13 @@ json_t *vg_api_next_push(struct vg_api *a, int timeout_ms) {
   }
   pthread_mutex_unlock(&a->mu);
   return p;
+}
+
+json_t *vg_api_session(struct vg_api *a) {
+  pthread_mutex_lock(&a->mu);
+  json_t *s = json_deep_copy(a->session);
+  pthread_mutex_unlock(&a->mu);
+  return s;
 }
 
 bool vg_api_online(struct vg_api *a) {
