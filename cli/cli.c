@@ -103,7 +103,9 @@ int cli_call(struct cli *c, const char *method, json_t *params, json_t **result)
   vg_err_clear(&e);
   int r = vg_api_call(c->api, method, params, c->api_timeout_ms, result, &e);
   if (!r) return CLI_OK;
-  return cli_fail(cli_exit_for(r), "%s: %s: %s", method, vg_code_name(r), e.msg);
+  /* EOFFLINE while connected is the sensor's, not ours: a refused request. */
+  rc = r == -VG_EOFFLINE && vg_api_online(c->api) ? CLI_API : cli_exit_for(r);
+  return cli_fail(rc, "%s: %s: %s", method, vg_code_name(r), e.msg);
 }
 
 int cli_call_list(struct cli *c, const char *method, json_t *params, const char *key, size_t max,
