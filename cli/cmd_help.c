@@ -8,7 +8,8 @@
 void cmd_help_usage(FILE *f) {
   fprintf(f,
           "usage: vigilctl [--json] [--env NAME] [--url URL --oid OID --api-key KEY [--ca FILE]]\n"
-          "                [--api-timeout SECONDS] COMMAND [ARGS]\n\n"
+          "                [--api-timeout SECONDS] COMMAND [ARGS]\n"
+          "       vigilctl --help | --version\n\n"
           "The Vigil command-line client for scripts and analysts.\n\ncommands:\n");
   for (const struct cli_cmd *t = cmd_table; t->name; t++) fprintf(f, "  %-26s %s\n", t->name, t->help);
   fprintf(f,

@@ -91,6 +91,11 @@ int main(int argc, char **argv) {
     cmd_help_usage(stderr);
     return CLI_USAGE;
   }
+  if (argv[1][0] == '-') {
+    fprintf(stderr, "vigilctl: unknown option '%s'\n", argv[1]);
+    cmd_help_usage(stderr);
+    return CLI_USAGE;
+  }
   int used;
   const struct cli_cmd *cmd = cmd_table_find(argc - 1, argv + 1, &used);
   if (!cmd) {

@@ -374,7 +374,11 @@ START_TEST(t_commands) {
   free(err);
   ck_assert_int_eq(run(ENV(ce), NULL, &out, NULL, ARGS("--json", "task", sa, cmd)), 0);
   int n = 0;
-  for (char *l = strtok(out, "\n"); l; l = strtok(NULL, "\n"), n++) ck_assert_ptr_nonnull(json_loads(l, 0, NULL));
+  for (char *l = strtok(out, "\n"); l; l = strtok(NULL, "\n"), n++) {
+    json_t *x = json_loads(l, 0, NULL);
+    ck_assert_ptr_nonnull(x);
+    json_decref(x);
+  }
   ck_assert_int_eq(n, 4); /* the task.send result, 2 events, the end */
   free(out);
   /* An offline sensor: refused (5); --queue-ttl queues it. */
