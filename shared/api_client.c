@@ -91,23 +91,24 @@ static void push_locked(struct vg_api *a, json_t *p) {
   json_array_append_new(a->pushes, p);
 }
 
-static void send_auth(struct vg_api *a) {
+/* c is the client the callback got: a->ws may not be set yet when the first
+ * on_open runs (the service thread connects before create returns). */
+static void send_auth(struct vg_api *a, struct vg_ws_client *c) {
   json_t *req = json_pack("{s:i, s:s, s:{s:s, s:s}}", "id", API_AUTH_ID, "method", "session.auth",
                           "params", "oid", a->oid, "api_key", a->api_key);
   char *text = json_dumps(req, JSON_COMPACT);
   json_decref(req);
-  vg_ws_client_send(a->ws, text, strlen(text));
+  vg_ws_client_send(c, text, strlen(text));
   memset(text, 0, strlen(text));
   free(text);
 }
 
 static void on_open(struct vg_ws_client *c, void *user) {
   struct vg_api *a = user;
-  (void)c;
   pthread_mutex_lock(&a->mu);
   a->closed = false;
   pthread_mutex_unlock(&a->mu);
-  send_auth(a);
+  send_auth(a, c);
 }
 
 static void on_message(struct vg_ws_client *c, const char *msg, size_t len, void *user) {
