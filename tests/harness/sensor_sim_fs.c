@@ -262,6 +262,8 @@ static void answer(json_t *evs, const char *inv, int argc, char **argv) {
     } else {
       json_array_append_new(evs, reply("YARA_SCAN_REP", inv,
                                        error_body(87, "EUNSUPPORTED", "system-wide scan not simulated")));
+      yr_rules_destroy(w.rules);
+      w.rules = NULL;
     }
     if (w.rules) {
       json_array_extend(evs, w.out);

@@ -582,6 +582,18 @@ START_TEST(t_spotcheck) {
   ck_assert_msg(strstr(out, "\"check\":\"yara-process\"") && strstr(out, "\"PROCESS_NAME\":\"sh\""), "%s", out);
   free(out);
 
+  /* A sensor error is an X line and the other checks go on: the simulated
+   * sensor does not do system-wide scans. Nothing found + an error: 7. */
+  ck_assert_int_eq(run(ENV(ce), NULL, &out, &err, ARGS("spotcheck", "--tags", "prod,web", "--yara", rule, "--file",
+                                                        "/nonexistent")),
+                   7);
+  char *xl = line_of('X', &a, "sim-host", ": --yara: YARA_SCAN_REP: EUNSUPPORTED system-wide scan not simulated");
+  ck_assert_msg(has_line(out, xl), "%s", out);
+  ck_assert_int_eq(count_prefix(out, ". "), 1);
+  free(xl);
+  free(out);
+  free(err);
+
   /* Nothing found: exit 1; registry flags are not applicable on Linux. */
   ck_assert_int_eq(run(ENV(ce), NULL, &out, &err,
                        ARGS("spotcheck", "--tags", "prod,web", "--file", "/nonexistent/x", "--registry-key", "HKLM\\Run")),
