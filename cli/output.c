@@ -65,7 +65,7 @@ static char *cell(const json_t *o, const struct output_col *col) {
     case OUTPUT_TEXT:
     default:
       if (!v || json_is_null(v)) return vg_xstrdup("-");
-      if (json_is_string(v)) return vg_xstrdup(json_string_value(v));
+      if (json_is_string(v)) return vg_xstrdup(json_string_length(v) ? json_string_value(v) : "-");
       return json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
   }
 }

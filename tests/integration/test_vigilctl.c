@@ -52,11 +52,13 @@ static void start(struct proc *p, const char *const *env, const char *stdin_text
     setenv("HOME", home, 1);
     setenv("PATH", "/usr/bin:/bin", 1);
     for (int i = 0; env && env[i]; i++) putenv((char *)env[i]);
-    char *argv[64] = {ctl};
+    /* args[0] may name another program (an absolute path) to run instead. */
+    const char *bin = args[0][0] == '/' ? args[0] : ctl;
+    char *argv[64] = {(char *)bin};
     int k = 1;
-    for (int i = 0; args[i] && k < 63; i++) argv[k++] = (char *)args[i];
+    for (int i = bin == ctl ? 0 : 1; args[i] && k < 63; i++) argv[k++] = (char *)args[i];
     argv[k] = NULL;
-    execv(ctl, argv);
+    execv(bin, argv);
     _exit(127);
   }
   close(o[1]);
@@ -648,6 +650,22 @@ START_TEST(t_spotcheck) {
   for (int i = 0; i < ng; i++) free(got[i]);
   free(err);
   free(cq);
+
+  /* -n 3: all three start before any finishes (the next ones are started
+   * before replies are read). */
+  ck_assert_int_eq(run(ENV(ce), NULL, &out, NULL, ARGS("spotcheck", "--tags", "prod", "-n", "3", "--file", root)), 0);
+  ck_assert_msg(out[0] == '>' && strstr(out, "\n> ") && strstr(strstr(out, "\n> ") + 1, "\n> "), "%s", out);
+  char *first_done = strstr(out, "\n. ");
+  char *third_start = strstr(strstr(out, "\n> ") + 1, "\n> ");
+  ck_assert_msg(first_done && third_start && third_start < first_done, "%s", out);
+  free(out);
+
+  /* On a terminal (script(1) gives it one) a live progress line is drawn. */
+  char *sc = vg_xasprintf("%s spotcheck --tags prod,web --file %s", ctl, root);
+  ck_assert_int_eq(run(ENV(ce), NULL, &out, NULL, ARGS("/usr/bin/script", "-qec", sc, "/dev/null")), 0);
+  ck_assert_msg(strstr(out, "\r\033[K[spotcheck] ") && strstr(out, "1/1 done"), "%s", out);
+  free(out);
+  free(sc);
 
   /* A sensor that never comes online: `?`, then exit 7 at --timeout. */
   ck_assert_int_eq(run(ENV(ce), NULL, NULL, NULL, ARGS("tag", "add", b.s.id.sid, "lonely")), 0);
