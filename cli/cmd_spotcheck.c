@@ -155,7 +155,7 @@ static void advance(struct spot *s, struct job *j) {
                       json_pack("{s:s, s:s, s:I}", "sid", j->sid, "command", ck->command, "timeout",
                                 (json_int_t)s->task_timeout_s),
                       s->c->api_timeout_ms, &res, &e);
-  if (r == -VG_EOFFLINE) {
+  if (r == -VG_EOFFLINE && vg_api_online(s->c->api)) { /* the sensor's, not ours */
     went_offline(s, j);
     return;
   }
