@@ -39,6 +39,8 @@ struct job {
   size_t next;   /* next check to run */
   size_t cur;    /* the check running */
   int64_t sub;   /* its task subscription */
+  json_t *held;  /* a hit waiting for its check's follow-up command */
+  bool following; /* the follow-up command is running */
   int64_t retry_at;
   int hits;
 };
@@ -194,6 +196,40 @@ static void tag(struct spot *s, struct job *j) {
   json_decref(res);
 }
 
+static void emit_hit(struct spot *s, struct job *j, json_t *h) {
+  j->hits++;
+  s->hits++;
+  record(s, j, '!', h, NULL);
+  tag(s, j);
+}
+
+static void leave(struct spot *s, struct job *j) {
+  json_t *res;
+  if (!vg_api_call(s->c->api, "stream.unsubscribe", json_pack("{s:I}", "sub", (json_int_t)j->sub),
+                   s->c->api_timeout_ms, &res, NULL))
+    json_decref(res);
+}
+
+/* The follow-up command of the current check for the held hit; the hit
+ * goes out alone if it cannot be sent. */
+static void follow_up(struct spot *s, struct job *j) {
+  json_t *res;
+  int r = vg_api_call(s->c->api, "task.send",
+                      json_pack("{s:s, s:s, s:I}", "sid", j->sid, "command", s->checks[j->cur].followup,
+                                "timeout", (json_int_t)s->task_timeout_s),
+                      s->c->api_timeout_ms, &res, NULL);
+  if (!r) {
+    j->sub = json_integer_value(json_object_get(res, "sub"));
+    j->following = true;
+    json_decref(res);
+    return;
+  }
+  emit_hit(s, j, j->held);
+  json_decref(j->held);
+  j->held = NULL;
+  advance(s, j);
+}
+
 static void on_push(struct spot *s, json_t *push) {
   json_t *sp = json_object_get(push, "sub");
   if (!json_is_integer(sp)) { /* the connection dropped: nothing can go on */
@@ -210,34 +246,45 @@ static void on_push(struct spot *s, json_t *push) {
     if (s->jobs[i].state == JOB_RUNNING && s->jobs[i].sub == json_integer_value(sp)) j = &s->jobs[i];
   if (!j) return; /* a subscription we already left */
   const struct spotcheck_check *ck = &s->checks[j->cur];
-  if (json_is_true(json_object_get(push, "done")) || json_object_get(push, "error")) {
+  const json_t *ev = json_object_get(push, "event");
+  bool ended = json_is_true(json_object_get(push, "done")) || json_object_get(push, "error");
+  if (j->following) { /* the follow-up's reply joins the held hit */
+    if (!ended) spotcheck_check_merge(ev, j->held);
+    if (ended || task_reply_final(ck->followup, ev)) {
+      if (!ended) leave(s, j);
+      j->following = false;
+      emit_hit(s, j, j->held);
+      json_decref(j->held);
+      j->held = NULL;
+      advance(s, j);
+    }
+    return;
+  }
+  if (ended) {
     char m[256];
     snprintf(m, sizeof m, "--%s: no complete answer within %llds", ck->kind->flag, s->task_timeout_s);
     error(s, j, m);
     advance(s, j);
     return;
   }
-  const json_t *ev = json_object_get(push, "event");
   json_t *hits = json_array();
   char *err = NULL;
   spotcheck_check_hits(ck, ev, hits, &err);
   size_t i;
   json_t *h;
   json_array_foreach(hits, i, h) {
-    j->hits++;
-    s->hits++;
-    record(s, j, '!', h, NULL);
+    if (ck->followup && !j->held && !json_is_true(json_object_get(h, "IS_DIRECTORY")))
+      j->held = json_incref(h);
+    else
+      emit_hit(s, j, h);
   }
   json_decref(hits);
-  if (j->hits) tag(s, j);
   if (err) error(s, j, err);
   free(err);
   if (task_reply_final(ck->command, ev)) {
-    json_t *res;
-    if (!vg_api_call(s->c->api, "stream.unsubscribe", json_pack("{s:I}", "sub", (json_int_t)j->sub),
-                     s->c->api_timeout_ms, &res, NULL))
-      json_decref(res);
-    advance(s, j);
+    leave(s, j);
+    if (j->held) follow_up(s, j);
+    else advance(s, j);
   }
 }
 
@@ -386,6 +433,7 @@ int cmd_spotcheck(struct cli *c, int argc, char **argv) {
   rc = run(&s);
 out:
   for (size_t i = 0; i < s.nchecks; i++) spotcheck_check_cleanup(&s.checks[i]);
+  for (size_t i = 0; i < s.njobs; i++) json_decref(s.jobs[i].held);
   free(s.jobs);
   json_decref(tags);
   return rc;

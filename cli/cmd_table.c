@@ -44,7 +44,7 @@ const struct cli_cmd cmd_table[] = {
      "[--tags A,B] [--no-linux] [--no-macos] [--no-windows] [-n N] [--timeout DURATION]\n"
      "          [--retry-interval DURATION] [--task-timeout DURATION] [-t TAG [--tag-ttl DURATION]] CHECK...\n"
      "  checks (any number of each):\n"
-     "    -f  --file PATH                              file_info PATH\n"
+     "    -f  --file PATH                              file_info PATH (+ file_hash PATH)\n"
      "    -fp --file-pattern DIR PATTERN DEPTH         dir_list -d DEPTH DIR PATTERN\n"
      "    -fh --file-hash DIR PATTERN DEPTH SHA256     dir_find_hash DIR PATTERN DEPTH SHA256\n"
      "    -y  --yara SIGFILE                           yara_scan RULE (system-wide)\n"

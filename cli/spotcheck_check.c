@@ -92,6 +92,8 @@ int spotcheck_check_init(struct spotcheck_check *c, const struct spotcheck_kind 
   if (!strcmp(f, "file")) {
     cmd = vg_xstrdup("file_info");
     quote(&cmd, a[0]);
+    c->followup = vg_xstrdup("file_hash");
+    quote(&c->followup, a[0]);
   } else if (!strcmp(f, "file-pattern")) {
     cmd = vg_xasprintf("dir_list -d %s", a[2]);
     quote(&cmd, a[0]);
@@ -131,6 +133,7 @@ int spotcheck_check_init(struct spotcheck_check *c, const struct spotcheck_kind 
 void spotcheck_check_cleanup(struct spotcheck_check *c) {
   free(c->command);
   free(c->value);
+  free(c->followup);
   memset(c, 0, sizeof(*c));
 }
 
@@ -174,5 +177,16 @@ void spotcheck_check_hits(const struct spotcheck_check *c, const json_t *ev, jso
       if (s && strstr(s, c->value)) add_hit(hits, f, body);
       free(s);
     }
+  }
+}
+
+void spotcheck_check_merge(const json_t *ev, json_t *hit) {
+  const char *type = json_string_value(json_object_get(json_object_get(ev, "routing"), "event_type"));
+  const json_t *body = json_object_get(ev, "event");
+  if (!type || strcmp(type, "FILE_HASH_REP") || json_integer_value(json_object_get(body, "ERROR"))) return;
+  static const char *const keys[] = {"HASH", "HASH_SHA1", "HASH_MD5"};
+  for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+    json_t *v = json_object_get(body, keys[i]);
+    if (v) json_object_set(hit, keys[i], v);
   }
 }

@@ -1,7 +1,8 @@
 /* spotcheck_check.h — spotcheck's checks: the flags (one table), the sensor
  * command each becomes, and which replies are hits. The commands are the
  * sensor's (docs/sensor-commands.md on feat/sensor-cmds; EDR-REFERENCE §2):
- *   --file PATH                         file_info PATH
+ *   --file PATH                         file_info PATH, then file_hash PATH when it
+ *                                       is a file (its hashes join the hit, as the seed did)
  *   --file-pattern DIR PATTERN DEPTH    dir_list -d DEPTH DIR PATTERN
  *   --file-hash DIR PATTERN DEPTH SHA   dir_find_hash DIR PATTERN DEPTH SHA
  *   --yara SIGFILE                      yara_scan RULE_BASE64
@@ -33,6 +34,7 @@ struct spotcheck_check {
   const struct spotcheck_kind *kind;
   char *command; /* the sensor command line (heap) */
   char *value;   /* --registry-value: the value name looked for */
+  char *followup; /* run after a hit that is a file, its reply merged into the hit (--file: file_hash) */
 };
 
 /* The kind for argv word a ("--file", "-fp"…), or NULL. */
@@ -41,6 +43,9 @@ const struct spotcheck_kind *spotcheck_check_kind(const char *a);
  * files. 0, or -1 after printing a usage error. */
 int spotcheck_check_init(struct spotcheck_check *c, const struct spotcheck_kind *k, char **args);
 void spotcheck_check_cleanup(struct spotcheck_check *c);
+/* Merge a follow-up reply (FILE_HASH_REP: HASH, HASH_SHA1, HASH_MD5) into
+ * hit; replies with an error leave it as it is. */
+void spotcheck_check_merge(const json_t *ev, json_t *hit);
 /* The hits in one reply event ({routing, event}) of c's command, appended
  * to hits as objects {"check": flag, …entry}. A reply with an error other
  * than "not found" is returned as a message in *error (heap). */

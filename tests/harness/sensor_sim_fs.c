@@ -1,9 +1,10 @@
 /* sensor_sim_fs.c — a simulated sensor's command answers from the REAL
  * filesystem and processes of this host, for end-to-end tests of vigilctl
  * spotcheck before the real sensor's commands land (feat/sensor-cmds). It
- * answers the four commands spotcheck sends, with the reply shapes of the
+ * answers the commands spotcheck sends, with the reply shapes of the
  * sensor's own implementation (sensor/cmd_dir.c, cmd_file.c):
  *   file_info PATH                      FILE_INFO_REP {FILE_PATH, FILE_SIZE, IS_DIRECTORY, ATTRIBUTES}
+ *   file_hash PATH                      FILE_HASH_REP {FILE_PATH, HASH (sha256), FILE_SIZE}
  *   dir_list [-d DEPTH] ROOT PATTERN    DIR_LIST_REP {DIRECTORY_LIST[], PART, MORE:false, TOTAL}
  *   dir_find_hash ROOT PATTERN DEPTH SHA256...   DIR_FINDHASH_REP {FILES[{FILE_PATH, HASH, FILE_SIZE}]}
  *   yara_scan (-d ROOT PATTERN DEPTH | -e PROC_PATTERN) RULE_BASE64
@@ -201,6 +202,21 @@ static void answer(json_t *evs, const char *inv, int argc, char **argv) {
                                      json_pack("{s:s, s:I, s:b, s:s}", "FILE_PATH", argv[1], "FILE_SIZE",
                                                (json_int_t)st.st_size, "IS_DIRECTORY", S_ISDIR(st.st_mode),
                                                "ATTRIBUTES", mode)));
+    return;
+  }
+  if (!strcmp(cmd, "file_hash") && argc == 2) {
+    size_t n = 0;
+    char *data = lstat(argv[1], &st) == 0 && S_ISREG(st.st_mode) ? harness_read_file(argv[1], &n) : NULL;
+    if (!data) {
+      json_array_append_new(evs, reply("FILE_HASH_REP", inv, error_body(2, "ENOTFOUND", argv[1])));
+      return;
+    }
+    char h[65];
+    vg_sha256_hex(data, n, h);
+    free(data);
+    json_array_append_new(evs, reply("FILE_HASH_REP", inv,
+                                     json_pack("{s:s, s:s, s:I}", "FILE_PATH", argv[1], "HASH", h, "FILE_SIZE",
+                                               (json_int_t)n)));
     return;
   }
   struct walk w = {.inv = inv, .out = json_array()};

@@ -570,6 +570,16 @@ START_TEST(t_spotcheck) {
   ck_assert_ptr_null(strstr(out, b.s.id.sid));
   free(out);
 
+  /* --file: file_info, then file_hash joins the hit (one line per file). */
+  char *evil = vg_xasprintf("%s/a/evil.bin", root);
+  ck_assert_int_eq(run(ENV(ce), NULL, &out, NULL, ARGS("spotcheck", "--tags", "prod,web", "-f", evil)), 0);
+  ck_assert_int_eq(count_prefix(out, "! "), 1);
+  char *want = vg_xasprintf("\"FILE_PATH\":\"%s\"", evil);
+  ck_assert_msg(strstr(out, want) && strstr(out, sha) && strstr(out, "\"FILE_SIZE\":16"), "%s", out);
+  free(want);
+  free(evil);
+  free(out);
+
   /* YARA in process memory: a shell whose argv holds the marker. */
   pid_t sh = fork();
   if (sh == 0) {
