@@ -27,7 +27,7 @@
 #define SPOT_RETRY_DEFAULT_S 10       /* how often an offline sensor is looked at */
 #define SPOT_TASK_TIMEOUT_DEFAULT_S 600
 #define SPOT_TAG_TTL_DEFAULT_S (7 * 86400)
-#define SPOT_MAX_CONCURRENT 256
+#define SPOT_MAX_CONCURRENT VG_LIMIT_API_SUBS /* one task subscription per sensor being checked */
 
 enum job_state { JOB_PENDING, JOB_RUNNING, JOB_OFFLINE, JOB_DONE };
 
