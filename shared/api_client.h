@@ -34,6 +34,10 @@ int vg_api_call(struct vg_api *a, const char *method, json_t *params, int timeou
  * order; sub is the subscription id a subscribe/task call returned. */
 json_t *vg_api_next_push(struct vg_api *a, int timeout_ms);
 
+/* The result of the last successful session.auth ({"oid", "role",
+ * "key_id"}; new reference), NULL before one. Extension for `whoami`. */
+json_t *vg_api_session(struct vg_api *a);
+
 /* True while connected and authenticated. */
 bool vg_api_online(struct vg_api *a);
 

@@ -1,0 +1,79 @@
+/* cmd_table.c — every vigilctl command: name, usage, one-line help,
+ * handler. Adding a command = a handler in cli/cmd_<group>.c and one row. */
+#include "cli/cmd_table.h"
+
+#include <string.h>
+
+const struct cli_cmd cmd_table[] = {
+    {"login", "[--env NAME] [--no-default] [--url URL --oid OID --api-key KEY [--ca FILE]]",
+     "store credentials in the user file (asks for what is not given), after checking them",
+     cmd_login},
+    {"use", "NAME", "make environment NAME of the user file the default", cmd_login_use},
+    {"whoami", "", "the organisation, key and role in use, and where the credentials came from",
+     cmd_login_whoami},
+    {"sensors list",
+     "[--tag TAG] [--platform linux|windows|macos] [--online|--offline] [--hostname TEXT] [--limit N]",
+     "the organisation's sensors", cmd_sensors_list},
+    {"sensors get", "SID", "one sensor's record", cmd_sensors_get},
+    {"sensors delete", "SID", "forget a sensor (admin): its certificate is refused from now on",
+     cmd_sensors_delete},
+    {"sensors isolate", "SID on|off", "isolate a sensor's host from the network, or rejoin it",
+     cmd_sensors_isolate},
+    {"sensors events", "SID [EVENT_TYPE,...]", "show, or replace, the event types a sensor sends",
+     cmd_sensors_selection},
+    {"tag add", "SID TAG [--ttl DURATION]", "tag a sensor (for DURATION: 90, 90s, 5m, 2h, 7d, 1w)",
+     cmd_sensors_tag},
+    {"tag remove", "SID TAG", "remove a tag from a sensor", cmd_sensors_tag},
+    {"task", "SID 'COMMAND ARGS' [--wait SECONDS] [--queue-ttl DURATION]",
+     "send a sensor command and print the replies as they arrive", cmd_task},
+    {"stream", "[--sid SID]... [--type EVENT_TYPE]... [--tag TAG]... [--count N] [--for SECONDS]",
+     "print live events as they are stored (NDJSON with --json)", cmd_task_stream},
+    {"keys list", "", "API keys (admin)", cmd_keys_list},
+    {"keys create", "NAME --role viewer|analyst|admin", "a new API key; its secret is shown once",
+     cmd_keys_create},
+    {"keys revoke", "KEY_ID", "revoke an API key; its sessions are closed", cmd_keys_revoke},
+    {"installation-keys list", "", "installation keys (admin)", cmd_keys_inst_list},
+    {"installation-keys create", "NAME", "a new installation key for enrolling sensors; shown once",
+     cmd_keys_inst_create},
+    {"installation-keys revoke", "IID", "revoke an installation key (enrolled sensors keep working)",
+     cmd_keys_inst_revoke},
+    {"audit", "[--start TIME] [--end TIME] [--limit N]",
+     "the audit trail, newest first (admin); TIME: RFC 3339, epoch ms, now, -2h, -30m, -7d",
+     cmd_audit},
+    {"spotcheck",
+     "[--tags A,B] [--no-linux] [--no-macos] [--no-windows] [-n N] [--timeout DURATION]\n"
+     "          [--retry-interval DURATION] [--task-timeout DURATION] [-t TAG [--tag-ttl DURATION]] CHECK...\n"
+     "  checks (any number of each):\n"
+     "    -f  --file PATH                              file_info PATH (+ file_hash PATH)\n"
+     "    -fp --file-pattern DIR PATTERN DEPTH         dir_list -d DEPTH DIR PATTERN\n"
+     "    -fh --file-hash DIR PATTERN DEPTH SHA256     dir_find_hash DIR PATTERN DEPTH SHA256\n"
+     "    -y  --yara SIGFILE                           yara_scan RULE (system-wide)\n"
+     "    -yf --yara-file SIGFILE DIR PATTERN DEPTH    yara_scan -d DIR PATTERN DEPTH RULE\n"
+     "    -yp --yara-process SIGFILE PROCESS_PATTERN   yara_scan -e PROCESS_PATTERN RULE\n"
+     "    -rk --registry-key KEY, -rv --registry-value KEY VALUE   Windows only (not applicable on Linux)\n"
+     "  output: '> (SID / host)' started, '! (SID / host): {json}' hit, '. (SID / host)' done,\n"
+     "  '? (SID / host)' offline (retried until --timeout, default 1h), 'X (SID / host): error';\n"
+     "  exit 0 found, 1 nothing found, 7 nothing found but not every sensor was checked",
+     "check many sensors for files, hashes and YARA hits (see `vigilctl help spotcheck`)",
+     cmd_spotcheck},
+    {"help", "[COMMAND]", "this list, or one command's usage and help", cmd_help},
+    {NULL, NULL, NULL, NULL},
+};
+
+const struct cli_cmd *cmd_table_find(int argc, char **argv, int *used) {
+  const struct cli_cmd *one = NULL;
+  for (const struct cli_cmd *t = cmd_table; t->name; t++) {
+    const char *sp = strchr(t->name, ' ');
+    if (!sp) {
+      if (argc >= 1 && !strcmp(t->name, argv[0])) one = t;
+      continue;
+    }
+    size_t n = (size_t)(sp - t->name);
+    if (argc >= 2 && strlen(argv[0]) == n && !strncmp(t->name, argv[0], n) && !strcmp(sp + 1, argv[1])) {
+      *used = 2;
+      return t;
+    }
+  }
+  *used = one ? 1 : 0;
+  return one;
+}
