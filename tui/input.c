@@ -17,9 +17,9 @@ void input_init(struct input *in, const char *label, const char *text) {
 }
 
 static size_t prev_char(const struct input *in, size_t i) {
-  if (i == 0) return 0;
+  if (i == 0 || i > in->len) return 0;
   i--;
-  while (i > 0 && ((unsigned char)in->buf[i] & 0xC0) == 0x80) i--;
+  while (i > 0 && i < sizeof in->buf && ((unsigned char)in->buf[i] & 0xC0) == 0x80) i--;
   return i;
 }
 

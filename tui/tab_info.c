@@ -144,7 +144,7 @@ static void input(struct view *v, struct app *a, int tag, const char *text, bool
     return;
   }
   app_call(a, v, TAG_ADD, "sensors.tags.add",
-           json_pack("{s:s, s:s, s:I}", "sid", view_live_sid(v->parent), "tag", name,
+           json_pack("{s:s, s:s, s:I}", "sid", view_live_sid(v->parent), "tag", name, "ttl",
                      (json_int_t)secs));
 }
 

@@ -154,12 +154,21 @@ static int read_one(struct term_mouse *m) {
   return (int)ch;
 }
 
+static int pushed_back = -1;
+
 int term_key(struct term_mouse *m) {
-  int k = read_one(m);
+  int k;
+  if (pushed_back >= 0) {
+    k = pushed_back;
+    pushed_back = -1;
+    return k;
+  }
+  k = read_one(m);
   if (k != VK_ESC) return k;
-  /* ESC followed at once by another key: Meta/Alt */
+  /* ESC followed at once by a character: Meta/Alt + that character */
   int next = read_one(m);
   if (next < 0) return VK_ESC;
-  if (next == VK_ESC) return VK_ESC;
-  return next | KEYS_META;
+  if (next >= ' ' && next < KEYS_SPECIAL) return next | KEYS_META;
+  pushed_back = next; /* Esc, then a key of its own (a resize, another Esc…) */
+  return VK_ESC;
 }
