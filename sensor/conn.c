@@ -55,7 +55,7 @@ static void on_welcome(struct sensor_rt *rt, json_t *m) {
     if (spool_advance(rt->spool, acked + 1, NULL))
       vg_error(COMP, "cannot advance the spool past %" PRIu64, acked);
   }
-  spool_ack(rt->spool, acked);
+  runtime_acked(rt, acked);
   runtime_set_selection(rt, json_object_get(m, "selection"));
   pthread_mutex_lock(&rt->cmu);
   rt->acked = acked;
@@ -87,7 +87,7 @@ static void on_message(struct vg_ws_client *c, const char *msg, size_t len, void
     on_welcome(rt, m);
   } else if (strcmp(t, "ack") == 0) {
     uint64_t seq = (uint64_t)json_integer_value(json_object_get(m, "seq"));
-    spool_ack(rt->spool, seq);
+    runtime_acked(rt, seq);
     pthread_mutex_lock(&rt->cmu);
     if (seq > rt->acked) rt->acked = seq;
     pthread_cond_broadcast(&rt->ccv);

@@ -32,27 +32,79 @@ static void set_if_missing(json_t *rt, const char *k, json_t *v) {
     json_decref(v);
 }
 
-/* Number it, write it to the spool; ev is taken. */
-static void spool_event(struct sensor_rt *rt, json_t *ev) {
+static void fill_routing(struct sensor_rt *rt, json_t *ev);
+
+/* Append one encoded event; 0 or negative (logged). */
+static int append(struct sensor_rt *rt, json_t *ev, uint64_t *seq, uint64_t *dropped) {
   struct vg_buf b;
   struct vg_err err;
   vg_err_clear(&err);
   vg_buf_init(&b, VG_LIMIT_EVENT_BYTES);
-  uint64_t seq = 0, dropped = 0;
+  *seq = *dropped = 0;
   int r = vg_event_codec_encode(ev, &b, &err);
   if (r)
     vg_warn(COMP, "%s event not sent: %s", vg_event_get_type(ev), err.msg);
-  else if ((r = spool_append(rt->spool, b.data, b.len, &seq, &dropped, &err)))
+  else if ((r = spool_append(rt->spool, b.data, b.len, seq, dropped, &err)))
     vg_error(COMP, "%s event lost: %s", vg_event_get_type(ev), err.msg);
   vg_buf_cleanup(&b);
-  json_decref(ev);
-  if (dropped) {
-    vg_warn(COMP, "spool full: dropped the %llu oldest unsent events",
-            (unsigned long long)dropped);
-    runtime_emit_simple(rt, "DATA_DROPPED",
-                        json_pack("{s:I, s:s}", "COUNT", (json_int_t)dropped, "REASON",
-                                  "spool full: oldest unacknowledged events deleted"));
+  return r;
+}
+
+/* The spool deleted n unacked events: say so in DATA_DROPPED. Earlier
+ * DATA_DROPPED events that went with them hand their counts on, so the
+ * counts of the reports that reach the backend add up to exactly the
+ * events that never will. */
+static void report_drops(struct sensor_rt *rt, uint64_t n) {
+  while (n) {
+    vg_warn(COMP, "spool full: dropped the %llu oldest unsent events", (unsigned long long)n);
+    pthread_mutex_lock(&rt->dd_mu);
+    uint64_t first = spool_first_unacked(rt->spool);
+    size_t k = 0;
+    for (size_t i = 0; i < rt->ndd; i++) {
+      if (rt->dd[i].seq < first)
+        n += rt->dd[i].count;
+      else
+        rt->dd[k++] = rt->dd[i];
+    }
+    rt->ndd = k;
+    json_t *ev = vg_event_new("DATA_DROPPED", vg_event_now_ms());
+    json_object_set_new(ev, "event",
+                        json_pack("{s:I, s:s, s:I}", "COUNT", (json_int_t)n, "REASON",
+                                  "spool full: oldest unacknowledged events deleted",
+                                  "FIRST_KEPT_SEQ", (json_int_t)first));
+    fill_routing(rt, ev);
+    uint64_t seq, more;
+    if (append(rt, ev, &seq, &more) == 0) {
+      if (rt->ndd == RUNTIME_DD_PENDING) { /* never in practice: merge the two oldest */
+        rt->dd[1].count += rt->dd[0].count;
+        memmove(rt->dd, rt->dd + 1, (rt->ndd - 1) * sizeof(rt->dd[0]));
+        rt->ndd--;
+      }
+      rt->dd[rt->ndd].seq = seq;
+      rt->dd[rt->ndd++].count = n;
+    }
+    pthread_mutex_unlock(&rt->dd_mu);
+    json_decref(ev);
+    n = more;
   }
+}
+
+void runtime_acked(struct sensor_rt *rt, uint64_t seq) {
+  pthread_mutex_lock(&rt->dd_mu);
+  size_t k = 0;
+  for (size_t i = 0; i < rt->ndd; i++)
+    if (rt->dd[i].seq > seq) rt->dd[k++] = rt->dd[i];
+  rt->ndd = k;
+  pthread_mutex_unlock(&rt->dd_mu);
+  spool_ack(rt->spool, seq);
+}
+
+/* Number it, write it to the spool; ev is taken. */
+static void spool_event(struct sensor_rt *rt, json_t *ev) {
+  uint64_t seq, dropped;
+  int r = append(rt, ev, &seq, &dropped);
+  json_decref(ev);
+  if (dropped) report_drops(rt, dropped);
   if (!r) {
     pthread_mutex_lock(&rt->cmu);
     pthread_cond_broadcast(&rt->ccv);
@@ -272,6 +324,7 @@ int runtime_run(const struct runtime_opts *o) {
   struct sensor_rt *rt = vg_xcalloc(1, sizeof(*rt));
   pthread_mutex_init(&rt->mu, NULL);
   pthread_mutex_init(&rt->cmu, NULL);
+  pthread_mutex_init(&rt->dd_mu, NULL);
   pthread_condattr_t ca;
   pthread_condattr_init(&ca);
   pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);

@@ -20,6 +20,7 @@
 #define RUNTIME_SHUTDOWN_FLUSH_MS 2000 /* time to send what is spooled when stopping */
 #define RUNTIME_BACKOFF_MIN_MS 250    /* reconnect delay, doubling per failure ... */
 #define RUNTIME_BACKOFF_MAX_MS 30000  /* ... up to this, +0..20 % jitter */
+#define RUNTIME_DD_PENDING 4096       /* unacked DATA_DROPPED events tracked */
 
 struct sensor_rt;
 

@@ -51,9 +51,17 @@ struct sensor_rt {
   void **col_state;
   json_t *running; /* names of the collectors that run */
 
+  /* DATA_DROPPED events still in the spool, unacked (dd_mu): if a later
+   * overflow drops one, its count is carried into the next report. */
+  pthread_mutex_t dd_mu;
+  struct { uint64_t seq, count; } dd[RUNTIME_DD_PENDING];
+  size_t ndd;
+
   volatile int restart;
 };
 
+/* runtime.c: the backend stored everything up to seq (ack, welcome). */
+void runtime_acked(struct sensor_rt *rt, uint64_t seq);
 /* runtime.c: fill routing, apply selection, spool. */
 void runtime_emit(void *user, json_t *ev);
 /* A lifecycle event of type with body (taken, may be NULL). */
