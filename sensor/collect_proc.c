@@ -182,12 +182,21 @@ static void emit_process(struct proc_col *pc, const char *type, pid_t pid) {
   free(user);
 }
 
-/* Read pid's /proc files (without the table lock), then enter it. */
-static void add_process(struct proc_col *pc, pid_t pid, pid_t ppid_hint, const char *type) {
+/* Read pid's /proc files (without the table lock), then enter it and
+ * emit its event. false if it was not (a repeated exec, table full). */
+static bool add_process(struct proc_col *pc, pid_t pid, pid_t ppid_hint, const char *type) {
   struct proc_ent tmp = {.pid = pid, .ppid = ppid_hint};
   inspect(pc, &tmp, true);
   pthread_mutex_lock(&pc->tab.mu);
-  struct proc_ent *e = proc_table_add(&pc->tab, pid);
+  struct proc_ent *e = proc_table_get(&pc->tab, pid);
+  if (e && e->own && e->path && tmp.path && strcmp(e->path, tmp.path) == 0 && e->cmdline &&
+      tmp.cmdline && strncmp(e->cmdline, tmp.cmdline, PROC_TABLE_CMDLINE_KEEP) == 0) {
+    /* Two execs in a row, both read after the second (the connector gives
+     * pids only): the image was reported already. */
+    e = NULL;
+  } else {
+    e = proc_table_add(&pc->tab, pid);
+  }
   if (e) {
     e->ppid = tmp.ppid;
     e->uid = tmp.uid;
@@ -206,6 +215,7 @@ static void add_process(struct proc_col *pc, pid_t pid, pid_t ppid_hint, const c
   free(tmp.hash);
   free(tmp.cmdline);
   if (e) emit_process(pc, type, pid);
+  return e != NULL;
 }
 
 static void trim_cmdline(struct proc_col *pc, pid_t pid) {
@@ -326,9 +336,9 @@ static void on_exec(struct proc_col *pc, pid_t pid) {
   struct proc_ent *e = proc_table_get(&pc->tab, pid);
   pid_t ppid = e ? e->ppid : 0;
   pthread_mutex_unlock(&pc->tab.mu);
-  add_process(pc, pid, ppid, "NEW_PROCESS");
+  bool emitted = add_process(pc, pid, ppid, "NEW_PROCESS");
   pthread_mutex_lock(&pc->tab.mu);
-  e = proc_table_get(&pc->tab, pid);
+  e = emitted ? proc_table_get(&pc->tab, pid) : NULL;
   if (e && pc->mq_n < PROC_MODULE_QUEUE) {
     struct modscan *m = &pc->mq[(pc->mq_head + pc->mq_n++) % PROC_MODULE_QUEUE];
     m->pid = pid;
@@ -443,7 +453,13 @@ static void *proc_main(void *arg) {
           if (h->nlmsg_type == NLMSG_ERROR || h->nlmsg_type == NLMSG_NOOP) continue;
           struct cn_msg *cn = NLMSG_DATA(h);
           if (cn->id.idx != CN_IDX_PROC || cn->id.val != CN_VAL_PROC) continue;
-          handle(pc, (const struct proc_event *)cn->data);
+          /* cn->data is only 4-byte aligned: copy before reading 8-byte fields */
+          struct proc_event pe;
+          memset(&pe, 0, sizeof(pe));
+          size_t room = (size_t)((char *)h + h->nlmsg_len - (char *)cn->data);
+          size_t len = cn->len < room ? cn->len : room;
+          memcpy(&pe, cn->data, len < sizeof(pe) ? len : sizeof(pe));
+          handle(pc, &pe);
         }
       }
     }

@@ -55,7 +55,7 @@ static void on_welcome(struct sensor_rt *rt, json_t *m) {
     if (spool_advance(rt->spool, acked + 1, NULL))
       vg_error(COMP, "cannot advance the spool past %" PRIu64, acked);
   }
-  runtime_acked(rt, acked);
+  runtime_welcome_acked(rt, acked);
   runtime_set_selection(rt, json_object_get(m, "selection"));
   pthread_mutex_lock(&rt->cmu);
   rt->acked = acked;
@@ -237,13 +237,13 @@ static void *sender_main(void *arg) {
       pthread_mutex_lock(&rt->cmu);
     }
     if (!can) continue;
-    uint64_t gen = rt->gen, from = rt->send_next;
-    pthread_mutex_unlock(&rt->cmu);
+    /* Read and send under cmu: the drop accounting (runtime.c) reads
+     * send_next under it, so a record is either dropped before it is read
+     * or counted as sent. */
     vg_buf_reset(&b);
     struct batch bt = {.b = &b};
-    spool_read(rt->spool, from, RUNTIME_BATCH_EVENTS, RUNTIME_BATCH_BYTES, batch_cb, &bt);
-    pthread_mutex_lock(&rt->cmu);
-    if (bt.n == 0 || gen != rt->gen || !rt->ws) continue;
+    spool_read(rt->spool, rt->send_next, RUNTIME_BATCH_EVENTS, RUNTIME_BATCH_BYTES, batch_cb, &bt);
+    if (bt.n == 0) continue;
     vg_buf_puts(&b, "]}");
     int r = vg_ws_client_send(rt->ws, b.data, b.len);
     if (r == -VG_EBUSY) { /* the socket is slower than the spool: wait a little */
@@ -256,7 +256,7 @@ static void *sender_main(void *arg) {
       vg_warn(COMP, "send: %s", vg_strerror(r));
       continue;
     }
-    rt->send_next = bt.first + bt.n;
+    rt->send_next = bt.first + bt.n; /* the client owns the message now */
   }
   pthread_mutex_unlock(&rt->cmu);
   vg_buf_cleanup(&b);

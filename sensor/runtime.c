@@ -35,58 +35,93 @@ static void set_if_missing(json_t *rt, const char *k, json_t *v) {
 static void fill_routing(struct sensor_rt *rt, json_t *ev);
 
 /* Append one encoded event; 0 or negative (logged). */
-static int append(struct sensor_rt *rt, json_t *ev, uint64_t *seq, uint64_t *dropped) {
+static int append(struct sensor_rt *rt, json_t *ev, uint64_t *seq, struct spool_drop *drop) {
   struct vg_buf b;
   struct vg_err err;
   vg_err_clear(&err);
   vg_buf_init(&b, VG_LIMIT_EVENT_BYTES);
-  *seq = *dropped = 0;
+  *seq = 0;
+  memset(drop, 0, sizeof(*drop));
   int r = vg_event_codec_encode(ev, &b, &err);
   if (r)
     vg_warn(COMP, "%s event not sent: %s", vg_event_get_type(ev), err.msg);
-  else if ((r = spool_append(rt->spool, b.data, b.len, seq, dropped, &err)))
+  else if ((r = spool_append(rt->spool, b.data, b.len, seq, drop, &err)))
     vg_error(COMP, "%s event lost: %s", vg_event_get_type(ev), err.msg);
   vg_buf_cleanup(&b);
   return r;
 }
 
-/* The spool deleted n unacked events: say so in DATA_DROPPED. Earlier
- * DATA_DROPPED events that went with them hand their counts on, so the
- * counts of the reports that reach the backend add up to exactly the
- * events that never will. */
-static void report_drops(struct sensor_rt *rt, uint64_t n) {
-  while (n) {
-    vg_warn(COMP, "spool full: dropped the %llu oldest unsent events", (unsigned long long)n);
-    pthread_mutex_lock(&rt->dd_mu);
-    uint64_t first = spool_first_unacked(rt->spool);
-    size_t k = 0;
-    for (size_t i = 0; i < rt->ndd; i++) {
-      if (rt->dd[i].seq < first)
-        n += rt->dd[i].count;
-      else
-        rt->dd[k++] = rt->dd[i];
-    }
-    rt->ndd = k;
-    json_t *ev = vg_event_new("DATA_DROPPED", vg_event_now_ms());
-    json_object_set_new(ev, "event",
-                        json_pack("{s:I, s:s, s:I}", "COUNT", (json_int_t)n, "REASON",
-                                  "spool full: oldest unacknowledged events deleted",
-                                  "FIRST_KEPT_SEQ", (json_int_t)first));
-    fill_routing(rt, ev);
-    uint64_t seq, more;
-    if (append(rt, ev, &seq, &more) == 0) {
-      if (rt->ndd == RUNTIME_DD_PENDING) { /* never in practice: merge the two oldest */
-        rt->dd[1].count += rt->dd[0].count;
-        memmove(rt->dd, rt->dd + 1, (rt->ndd - 1) * sizeof(rt->dd[0]));
-        rt->ndd--;
-      }
-      rt->dd[rt->ndd].seq = seq;
-      rt->dd[rt->ndd++].count = n;
-    }
-    pthread_mutex_unlock(&rt->dd_mu);
-    json_decref(ev);
-    n = more;
+/* Drop accounting. The spool deletes its oldest unacked events when full.
+ * Those never sent are lost for sure; those sent but not acked yet may be
+ * stored already, so they wait in rt->inflight until an ack (stored) or the
+ * next welcome (stored up to welcome.acked, lost past it) decides. Lost
+ * events are reported in DATA_DROPPED; a DATA_DROPPED that is itself lost
+ * hands its count on. So the counts that reach the backend add up to
+ * exactly the events it will never get. All with dd_mu held. */
+
+/* n lost events among seqs lo..hi: add the counts of lost reports there. */
+static uint64_t lost_locked(struct sensor_rt *rt, uint64_t lo, uint64_t hi, uint64_t n) {
+  size_t k = 0;
+  for (size_t i = 0; i < rt->ndd; i++) {
+    if (rt->dd[i].seq >= lo && rt->dd[i].seq <= hi)
+      n += rt->dd[i].count;
+    else
+      rt->dd[k++] = rt->dd[i];
   }
+  rt->ndd = k;
+  return n;
+}
+
+static void inflight_add_locked(struct sensor_rt *rt, uint64_t lo, uint64_t hi) {
+  if (rt->ninflight == RUNTIME_DD_PENDING) { /* never in practice: widen the newest */
+    if (lo < rt->inflight[rt->ninflight - 1].lo) rt->inflight[rt->ninflight - 1].lo = lo;
+    if (hi > rt->inflight[rt->ninflight - 1].hi) rt->inflight[rt->ninflight - 1].hi = hi;
+    return;
+  }
+  rt->inflight[rt->ninflight].lo = lo;
+  rt->inflight[rt->ninflight++].hi = hi;
+}
+
+/* Emit DATA_DROPPED for n lost events (dd_mu held); returns what its own
+ * append dropped. */
+static void emit_dd_locked(struct sensor_rt *rt, uint64_t n, struct spool_drop *more) {
+  vg_warn(COMP, "spool full: %llu unsent events dropped", (unsigned long long)n);
+  json_t *ev = vg_event_new("DATA_DROPPED", vg_event_now_ms());
+  json_object_set_new(ev, "event",
+                      json_pack("{s:I, s:s}", "COUNT", (json_int_t)n, "REASON",
+                                "spool full: oldest unacknowledged events deleted"));
+  fill_routing(rt, ev);
+  uint64_t seq;
+  if (append(rt, ev, &seq, more) == 0) {
+    if (rt->ndd == RUNTIME_DD_PENDING) { /* never in practice: fold the oldest into the next */
+      rt->dd[1].count += rt->dd[0].count;
+      memmove(rt->dd, rt->dd + 1, (rt->ndd - 1) * sizeof(rt->dd[0]));
+      rt->ndd--;
+    }
+    rt->dd[rt->ndd].seq = seq;
+    rt->dd[rt->ndd++].count = n;
+  }
+  json_decref(ev);
+}
+
+/* The spool dropped d (dd_mu not held). */
+static void report_drops(struct sensor_rt *rt, struct spool_drop d) {
+  pthread_mutex_lock(&rt->dd_mu);
+  while (d.count) {
+    pthread_mutex_lock(&rt->cmu);
+    uint64_t sent_below = rt->send_next; /* seqs below it went out on some connection */
+    pthread_mutex_unlock(&rt->cmu);
+    uint64_t lost = 0;
+    if (d.lo < sent_below) {
+      uint64_t hi = d.hi < sent_below - 1 ? d.hi : sent_below - 1;
+      inflight_add_locked(rt, d.lo, hi);
+      d.lo = hi + 1;
+    }
+    if (d.lo <= d.hi) lost = lost_locked(rt, d.lo, d.hi, d.hi - d.lo + 1);
+    memset(&d, 0, sizeof(d));
+    if (lost) emit_dd_locked(rt, lost, &d);
+  }
+  pthread_mutex_unlock(&rt->dd_mu);
 }
 
 void runtime_acked(struct sensor_rt *rt, uint64_t seq) {
@@ -95,16 +130,38 @@ void runtime_acked(struct sensor_rt *rt, uint64_t seq) {
   for (size_t i = 0; i < rt->ndd; i++)
     if (rt->dd[i].seq > seq) rt->dd[k++] = rt->dd[i];
   rt->ndd = k;
+  k = 0;
+  for (size_t i = 0; i < rt->ninflight; i++) { /* stored: not lost */
+    if (rt->inflight[i].hi <= seq) continue;
+    if (rt->inflight[i].lo <= seq) rt->inflight[i].lo = seq + 1;
+    rt->inflight[k++] = rt->inflight[i];
+  }
+  rt->ninflight = k;
   pthread_mutex_unlock(&rt->dd_mu);
   spool_ack(rt->spool, seq);
 }
 
+void runtime_welcome_acked(struct sensor_rt *rt, uint64_t seq) {
+  runtime_acked(rt, seq);
+  pthread_mutex_lock(&rt->dd_mu);
+  uint64_t lost = 0;
+  for (size_t i = 0; i < rt->ninflight; i++) /* past what the backend holds: lost */
+    lost = lost_locked(rt, rt->inflight[i].lo, rt->inflight[i].hi,
+                       lost + rt->inflight[i].hi - rt->inflight[i].lo + 1);
+  rt->ninflight = 0;
+  struct spool_drop more = {0};
+  if (lost) emit_dd_locked(rt, lost, &more);
+  pthread_mutex_unlock(&rt->dd_mu);
+  if (more.count) report_drops(rt, more);
+}
+
 /* Number it, write it to the spool; ev is taken. */
 static void spool_event(struct sensor_rt *rt, json_t *ev) {
-  uint64_t seq, dropped;
-  int r = append(rt, ev, &seq, &dropped);
+  uint64_t seq;
+  struct spool_drop d;
+  int r = append(rt, ev, &seq, &d);
   json_decref(ev);
-  if (dropped) report_drops(rt, dropped);
+  if (d.count) report_drops(rt, d);
   if (!r) {
     pthread_mutex_lock(&rt->cmu);
     pthread_cond_broadcast(&rt->ccv);

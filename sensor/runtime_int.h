@@ -51,17 +51,24 @@ struct sensor_rt {
   void **col_state;
   json_t *running; /* names of the collectors that run */
 
-  /* DATA_DROPPED events still in the spool, unacked (dd_mu): if a later
-   * overflow drops one, its count is carried into the next report. */
+  /* Drop accounting (dd_mu; see report_drops in runtime.c): DATA_DROPPED
+   * events not acked yet (if one is lost, its count is carried into the
+   * next report), and dropped seq ranges that had been sent but not acked
+   * (stored or not: the next ack or welcome tells). */
   pthread_mutex_t dd_mu;
   struct { uint64_t seq, count; } dd[RUNTIME_DD_PENDING];
   size_t ndd;
+  struct { uint64_t lo, hi; } inflight[RUNTIME_DD_PENDING];
+  size_t ninflight;
 
   volatile int restart;
 };
 
-/* runtime.c: the backend stored everything up to seq (ack, welcome). */
+/* runtime.c: the backend stored everything up to seq (an ack). */
 void runtime_acked(struct sensor_rt *rt, uint64_t seq);
+/* runtime.c: a welcome: the backend holds exactly up to seq; dropped events
+ * that were in flight past it are lost (reported). */
+void runtime_welcome_acked(struct sensor_rt *rt, uint64_t seq);
 /* runtime.c: fill routing, apply selection, spool. */
 void runtime_emit(void *user, json_t *ev);
 /* A lifecycle event of type with body (taken, may be NULL). */

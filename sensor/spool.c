@@ -225,8 +225,8 @@ static uint64_t unacked_in(const struct spool *s, const struct seg *g) {
 }
 
 int spool_append(struct spool *s, const void *data, size_t len, uint64_t *seq,
-                 uint64_t *dropped, struct vg_err *err) {
-  *dropped = 0;
+                 struct spool_drop *drop, struct vg_err *err) {
+  memset(drop, 0, sizeof(*drop));
   if (len == 0 || len > VG_LIMIT_EVENT_BYTES)
     return vg_err_fail(err, VG_ELIMIT, "spool: event of %zu bytes", len);
   pthread_mutex_lock(&s->mu);
@@ -240,7 +240,11 @@ int spool_append(struct spool *s, const void *data, size_t len, uint64_t *seq,
   }
   while (s->total + rec > s->max_bytes && s->nsegs > 1) {
     uint64_t n = unacked_in(s, &s->segs[0]);
-    *dropped += n;
+    if (n) {
+      if (!drop->count) drop->lo = s->segs[0].next - n;
+      drop->hi = s->segs[0].next - 1;
+      drop->count += n;
+    }
     if (s->segs[0].next - 1 > s->acked) s->acked = s->segs[0].next - 1;
     seg_drop_oldest(s);
     a = &s->segs[s->nsegs - 1];
@@ -259,7 +263,7 @@ int spool_append(struct spool *s, const void *data, size_t len, uint64_t *seq,
   a->bytes += rec;
   s->total += rec;
   s->dirty = 1;
-  s->st.dropped += *dropped;
+  s->st.dropped += drop->count;
 out:
   pthread_mutex_unlock(&s->mu);
   return r;

@@ -50,11 +50,17 @@ struct spool *spool_open(const char *dir, uint64_t max_bytes, struct vg_err *err
 /* Sync and close; NULL is a no-op. */
 void spool_close(struct spool *s);
 
+/* What an append deleted to make room: count unacked events, seqs lo..hi
+ * (contiguous: the oldest go first); count 0 when nothing was. */
+struct spool_drop {
+  uint64_t count, lo, hi;
+};
+
 /* Append one event (data[len], 1..VG_LIMIT_EVENT_BYTES) with the next seq
- * (*seq). *dropped gets the number of unacked events deleted to make room
- * (0 usually). 0, -VG_ELIMIT, or -VG_EIO (nothing appended). */
+ * (*seq); *drop says what went to make room. 0, -VG_ELIMIT, or -VG_EIO
+ * (nothing appended). */
 int spool_append(struct spool *s, const void *data, size_t len, uint64_t *seq,
-                 uint64_t *dropped, struct vg_err *err);
+                 struct spool_drop *drop, struct vg_err *err);
 
 /* Everything up to and including seq is stored by the backend: delete the
  * segments that hold nothing newer (never the newest one). */

@@ -31,10 +31,15 @@ static struct spool *open_sp(uint64_t max) {
 static uint64_t put(struct spool *s, int i, uint64_t *dropped) {
   char ev[128];
   int n = snprintf(ev, sizeof(ev), "{\"event\":%d,\"pad\":\"%080d\"}", i, i);
-  uint64_t seq, d;
+  uint64_t seq;
+  struct spool_drop d;
   struct vg_err e;
   ck_assert_msg(spool_append(s, ev, (size_t)n, &seq, &d, &e) == 0, "%s", e.msg);
-  if (dropped) *dropped += d;
+  if (d.count) {
+    ck_assert_uint_eq(d.hi - d.lo + 1, d.count); /* contiguous */
+    ck_assert_uint_lt(d.hi, seq);
+  }
+  if (dropped) *dropped += d.count;
   return seq;
 }
 
@@ -219,7 +224,8 @@ START_TEST(t_bad_size) {
   ck_assert_int_eq(e.code, VG_ERANGE);
   free(d);
   struct spool *s = open_sp(0);
-  uint64_t seq, dr;
+  uint64_t seq;
+  struct spool_drop dr;
   ck_assert_int_eq(spool_append(s, "", 0, &seq, &dr, &e), -VG_ELIMIT);
   spool_close(s);
 }
