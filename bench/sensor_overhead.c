@@ -74,7 +74,7 @@ struct rates {
 };
 
 static struct rates measure(const char *dir, int execs, int files, int runs) {
-  double e[BENCH_MAX_RUNS], f[BENCH_MAX_RUNS];
+  double e[BENCH_MAX_RUNS] = {0}, f[BENCH_MAX_RUNS] = {0};
   for (int r = 0; r < runs; r++) {
     e[r] = exec_loop(execs);
     f[r] = file_loop(dir, files);
