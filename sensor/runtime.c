@@ -52,24 +52,38 @@ static int append(struct sensor_rt *rt, json_t *ev, uint64_t *seq, struct spool_
 }
 
 /* Drop accounting. The spool deletes its oldest unacked events when full.
- * Those never sent are lost for sure; those sent but not acked yet may be
- * stored already, so they wait in rt->inflight until an ack (stored) or the
- * next welcome (stored up to welcome.acked, lost past it) decides. Lost
- * events are reported in DATA_DROPPED; a DATA_DROPPED that is itself lost
- * hands its count on. So the counts that reach the backend add up to
- * exactly the events it will never get. All with dd_mu held. */
+ * Those never sent are lost for sure: DATA_DROPPED COUNT. Those sent but not
+ * acked yet may be stored already, so they wait in rt->inflight until an
+ * ack says they are stored (then they are not reported at all); whatever
+ * the next welcome does not confirm is reported as UNCONFIRMED (stored or
+ * not: vigild persists its acked seq lazily and loses the last ack of a
+ * closing session, so welcome.acked is only a lower bound). A DATA_DROPPED
+ * that is itself deleted before it is stored hands its numbers on. So the
+ * stored COUNTs add up to at most the events the backend lacks, and
+ * COUNT + UNCONFIRMED to at least that; with nothing in flight at the
+ * outage (the usual case) COUNT is exact. All with dd_mu held. */
 
-/* n lost events among seqs lo..hi: add the counts of lost reports there. */
-static uint64_t lost_locked(struct sensor_rt *rt, uint64_t lo, uint64_t hi, uint64_t n) {
+struct dd_sum {
+  uint64_t count, unconfirmed;
+};
+
+/* Seqs lo..hi went: take the reports among them off the list and add their
+ * numbers to *s (as unconfirmed unless sure). */
+static void carry_locked(struct sensor_rt *rt, uint64_t lo, uint64_t hi, bool sure,
+                         struct dd_sum *s) {
   size_t k = 0;
   for (size_t i = 0; i < rt->ndd; i++) {
-    if (rt->dd[i].seq >= lo && rt->dd[i].seq <= hi)
-      n += rt->dd[i].count;
-    else
+    if (rt->dd[i].seq >= lo && rt->dd[i].seq <= hi) {
+      if (sure)
+        s->count += rt->dd[i].count;
+      else
+        s->unconfirmed += rt->dd[i].count;
+      s->unconfirmed += rt->dd[i].unconfirmed;
+    } else {
       rt->dd[k++] = rt->dd[i];
+    }
   }
   rt->ndd = k;
-  return n;
 }
 
 static void inflight_add_locked(struct sensor_rt *rt, uint64_t lo, uint64_t hi) {
@@ -82,24 +96,27 @@ static void inflight_add_locked(struct sensor_rt *rt, uint64_t lo, uint64_t hi) 
   rt->inflight[rt->ninflight++].hi = hi;
 }
 
-/* Emit DATA_DROPPED for n lost events (dd_mu held); returns what its own
- * append dropped. */
-static void emit_dd_locked(struct sensor_rt *rt, uint64_t n, struct spool_drop *more) {
-  vg_warn(COMP, "spool full: %llu unsent events dropped", (unsigned long long)n);
+/* Emit DATA_DROPPED for s (dd_mu held); *more gets what its append dropped. */
+static void emit_dd_locked(struct sensor_rt *rt, struct dd_sum s, struct spool_drop *more) {
+  vg_warn(COMP, "spool full: %llu unsent events dropped, %llu sent but unconfirmed",
+          (unsigned long long)s.count, (unsigned long long)s.unconfirmed);
   json_t *ev = vg_event_new("DATA_DROPPED", vg_event_now_ms());
   json_object_set_new(ev, "event",
-                      json_pack("{s:I, s:s}", "COUNT", (json_int_t)n, "REASON",
+                      json_pack("{s:I, s:I, s:s}", "COUNT", (json_int_t)s.count, "UNCONFIRMED",
+                                (json_int_t)s.unconfirmed, "REASON",
                                 "spool full: oldest unacknowledged events deleted"));
   fill_routing(rt, ev);
   uint64_t seq;
   if (append(rt, ev, &seq, more) == 0) {
     if (rt->ndd == RUNTIME_DD_PENDING) { /* never in practice: fold the oldest into the next */
       rt->dd[1].count += rt->dd[0].count;
+      rt->dd[1].unconfirmed += rt->dd[0].unconfirmed;
       memmove(rt->dd, rt->dd + 1, (rt->ndd - 1) * sizeof(rt->dd[0]));
       rt->ndd--;
     }
     rt->dd[rt->ndd].seq = seq;
-    rt->dd[rt->ndd++].count = n;
+    rt->dd[rt->ndd].count = s.count;
+    rt->dd[rt->ndd++].unconfirmed = s.unconfirmed;
   }
   json_decref(ev);
 }
@@ -111,15 +128,18 @@ static void report_drops(struct sensor_rt *rt, struct spool_drop d) {
     pthread_mutex_lock(&rt->cmu);
     uint64_t sent_below = rt->send_next; /* seqs below it went out on some connection */
     pthread_mutex_unlock(&rt->cmu);
-    uint64_t lost = 0;
+    struct dd_sum s = {0, 0};
     if (d.lo < sent_below) {
       uint64_t hi = d.hi < sent_below - 1 ? d.hi : sent_below - 1;
       inflight_add_locked(rt, d.lo, hi);
       d.lo = hi + 1;
     }
-    if (d.lo <= d.hi) lost = lost_locked(rt, d.lo, d.hi, d.hi - d.lo + 1);
+    if (d.lo <= d.hi) {
+      s.count = d.hi - d.lo + 1;
+      carry_locked(rt, d.lo, d.hi, true, &s);
+    }
     memset(&d, 0, sizeof(d));
-    if (lost) emit_dd_locked(rt, lost, &d);
+    if (s.count || s.unconfirmed) emit_dd_locked(rt, s, &d);
   }
   pthread_mutex_unlock(&rt->dd_mu);
 }
@@ -144,13 +164,14 @@ void runtime_acked(struct sensor_rt *rt, uint64_t seq) {
 void runtime_welcome_acked(struct sensor_rt *rt, uint64_t seq) {
   runtime_acked(rt, seq);
   pthread_mutex_lock(&rt->dd_mu);
-  uint64_t lost = 0;
-  for (size_t i = 0; i < rt->ninflight; i++) /* past what the backend holds: lost */
-    lost = lost_locked(rt, rt->inflight[i].lo, rt->inflight[i].hi,
-                       lost + rt->inflight[i].hi - rt->inflight[i].lo + 1);
+  struct dd_sum s = {0, 0};
+  for (size_t i = 0; i < rt->ninflight; i++) {
+    s.unconfirmed += rt->inflight[i].hi - rt->inflight[i].lo + 1;
+    carry_locked(rt, rt->inflight[i].lo, rt->inflight[i].hi, false, &s);
+  }
   rt->ninflight = 0;
-  struct spool_drop more = {0};
-  if (lost) emit_dd_locked(rt, lost, &more);
+  struct spool_drop more = {0, 0, 0};
+  if (s.unconfirmed) emit_dd_locked(rt, s, &more);
   pthread_mutex_unlock(&rt->dd_mu);
   if (more.count) report_drops(rt, more);
 }

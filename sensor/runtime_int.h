@@ -56,7 +56,7 @@ struct sensor_rt {
    * next report), and dropped seq ranges that had been sent but not acked
    * (stored or not: the next ack or welcome tells). */
   pthread_mutex_t dd_mu;
-  struct { uint64_t seq, count; } dd[RUNTIME_DD_PENDING];
+  struct { uint64_t seq, count, unconfirmed; } dd[RUNTIME_DD_PENDING];
   size_t ndd;
   struct { uint64_t lo, hi; } inflight[RUNTIME_DD_PENDING];
   size_t ninflight;
