@@ -73,15 +73,9 @@ struct rates {
   double exec, file;
 };
 
-static struct rates measure(const char *dir, int execs, int files, int runs) {
-  double e[BENCH_MAX_RUNS] = {0}, f[BENCH_MAX_RUNS] = {0};
-  for (int r = 0; r < runs; r++) {
-    e[r] = exec_loop(execs);
-    f[r] = file_loop(dir, files);
-  }
-  qsort(e, (size_t)runs, sizeof(double), cmp_d);
-  qsort(f, (size_t)runs, sizeof(double), cmp_d);
-  return (struct rates){e[runs / 2], f[runs / 2]};
+static double median(double *v, int n) {
+  qsort(v, (size_t)n, sizeof(double), cmp_d);
+  return v[n / 2];
 }
 
 /* utime+stime of pid in seconds */
@@ -189,13 +183,11 @@ int main(int argc, char **argv) {
     fprintf(stderr, "bench_sensor_overhead: run as root (the sensor and auditd need it)\n");
     return 1;
   }
+  if (!getenv("VIGIL_BINARY_DIR")) setenv("VIGIL_BINARY_DIR", BENCH_BINARY_DIR, 1);
   char *dir = harness_mkdtemp("overhead");
   printf("workloads: %d fork+exec of /bin/true, %d create/write 4 KiB/close/unlink; "
-         "median of %d runs\n",
+         "median of %d rounds, each round: no monitor, vigil-sensor, auditd\n",
          execs, files, runs);
-  struct rates base = measure(dir, execs, files, runs);
-
-  /* vigil-sensor, enrolled to a real vigild */
   struct harness_vigild d;
   if (harness_vigild_start(&d, NULL) != 0) return 1;
   char *state = vg_xasprintf("%s/state", dir), *log = vg_xasprintf("%s/sensor.log", dir);
@@ -207,31 +199,44 @@ int main(int argc, char **argv) {
     fprintf(stderr, "enrollment failed\n");
     return 1;
   }
-  pid_t sp = fork();
-  if (sp == 0) {
-    char *a[] = {bin, "--state-dir", state, "--log-file", log, NULL};
-    execv(bin, a);
-    _exit(127);
+  double be[BENCH_MAX_RUNS] = {0}, bf[BENCH_MAX_RUNS] = {0}, se[BENCH_MAX_RUNS] = {0},
+         sf[BENCH_MAX_RUNS] = {0}, ae[BENCH_MAX_RUNS] = {0}, af[BENCH_MAX_RUNS] = {0};
+  double cpu = 0, wall = 0, rss = 0;
+  pid_t ap = 0;
+  for (int r = 0; r < runs; r++) {
+    /* interleaved, so a change in the shared machine's load hits every mode */
+    be[r] = exec_loop(execs);
+    bf[r] = file_loop(dir, files);
+    pid_t sp = fork();
+    if (sp == 0) {
+      char *a[] = {bin, "--state-dir", state, "--log-file", log, NULL};
+      execv(bin, a);
+      _exit(127);
+    }
+    msleep(2500); /* connected, start-up scan done */
+    double c0 = cpu_s(sp), t0 = now_s();
+    se[r] = exec_loop(execs);
+    sf[r] = file_loop(dir, files);
+    msleep(500); /* let it finish what it read */
+    cpu += cpu_s(sp) - c0;
+    wall += now_s() - t0;
+    double m = peak_rss_mib(sp);
+    if (m > rss) rss = m;
+    kill(sp, SIGTERM);
+    waitpid(sp, NULL, 0);
+    ap = auditd_start();
+    if (ap) {
+      ae[r] = exec_loop(execs);
+      af[r] = file_loop(dir, files);
+      auditd_stop(ap);
+    }
   }
-  msleep(3000);
-  double c0 = cpu_s(sp), t0 = now_s();
-  struct rates sens = measure(dir, execs, files, runs);
-  msleep(1000); /* let it drain what it read */
-  double cpu = cpu_s(sp) - c0, wall = now_s() - t0;
-  double rss = peak_rss_mib(sp);
-  kill(sp, SIGTERM);
-  waitpid(sp, NULL, 0);
   int overflows = count_lines(log, "proc connector overflow");
   int spool_drops = count_lines(log, "spool full");
   harness_vigild_cleanup(&d, false);
-
-  /* auditd with an execve rule */
-  struct rates aud = {0, 0};
-  pid_t ap = auditd_start();
-  if (ap) {
-    aud = measure(dir, execs, files, runs);
-    auditd_stop(ap);
-  }
+  struct rates base = {median(be, runs), median(bf, runs)};
+  struct rates sens = {median(se, runs), median(sf, runs)};
+  struct rates aud = {median(ae, runs), median(af, runs)};
 
   printf("\n%-28s %12s %22s %22s\n", "workload", "no monitor/s", "vigil-sensor/s", "auditd execve/s");
   printf("%-28s %12.0f %12.0f (%+5.1f%%) ", "fork+exec /bin/true", base.exec, sens.exec,

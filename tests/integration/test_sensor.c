@@ -220,6 +220,17 @@ static json_t *task(struct client *c, const char *sid, const char *cmd, char *in
   }
 }
 
+struct fence {
+  const char *name;
+};
+
+static bool fence_done(json_t *all, void *u) {
+  struct fence *f = u;
+  json_t *ev = json_array_get(all, json_array_size(all) - 1);
+  const char *cl = body_s(ev, "COMMAND_LINE");
+  return cl && strstr(cl, f->name);
+}
+
 START_TEST(t_process_tree_and_tasks) {
   struct harness_vigild d;
   ck_assert_int_eq(harness_vigild_start(&d, NULL), 0);
@@ -309,6 +320,35 @@ START_TEST(t_process_tree_and_tasks) {
   ck_assert_int_eq(body_i(json_array_get(r, 1), "ERROR"), VG_EINVAL);
   json_decref(r);
 
+  /* deny_tree: the tree rooted at a process's atom dies */
+  sr = result_of(&c, "stream.subscribe",
+                 json_pack("{s:[s], s:[s]}", "sids", s.sid, "event_types", "NEW_PROCESS"));
+  sub = json_integer_value(json_object_get(sr, "sub"));
+  json_decref(sr);
+  msleep(300);
+  char deny[64];
+  snprintf(deny, sizeof(deny), "deny-%d", (int)getpid());
+  pid_t victim = fork();
+  if (victim == 0) {
+    execl("/bin/sh", "/bin/sh", "-c", "sleep 30; true", deny, (char *)NULL);
+    _exit(127);
+  }
+  struct fence ff = {deny};
+  json_t *seen = collect(&c, sub, 15000, fence_done, &ff);
+  json_t *vev = json_array_get(seen, json_array_size(seen) - 1);
+  ck_assert_msg(vev && body_i(vev, "PROCESS_ID") == victim, "no NEW_PROCESS for the victim");
+  char dcmd[128];
+  snprintf(dcmd, sizeof(dcmd), "deny_tree %s", rt_s(vev, "this"));
+  r = task(&c, s.sid, dcmd, inv, sizeof(inv));
+  json_t *rep = json_array_get(r, 1);
+  ck_assert_str_eq(ev_type(rep), "RECEIPT");
+  ck_assert_int_ge(body_i(rep, "KILLED"), 2); /* the shell and its sleep */
+  int wst = 0;
+  ck_assert_int_eq(waitpid(victim, &wst, 0), victim);
+  ck_assert(WIFSIGNALED(wst) && WTERMSIG(wst) == SIGKILL);
+  json_decref(r);
+  json_decref(seen);
+
   ck_assert_int_eq(sensor_stop(&s, SIGTERM), 0);
   client_close(&c);
   sensor_cleanup(&s, false);
@@ -390,17 +430,6 @@ static void run_markers(const char *tag, int from, int to) {
     ck_assert_int_eq(harness_run(argv, &out), 0);
     free(out);
   }
-}
-
-struct fence {
-  const char *name;
-};
-
-static bool fence_done(json_t *all, void *u) {
-  struct fence *f = u;
-  json_t *ev = json_array_get(all, json_array_size(all) - 1);
-  const char *cl = body_s(ev, "COMMAND_LINE");
-  return cl && strstr(cl, f->name);
 }
 
 /* Run one more marker process and wait until it is stored: everything the
