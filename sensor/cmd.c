@@ -14,7 +14,7 @@
 /* Seed-compatible numeric ERROR values (EDR-REFERENCE.md §2: 0 OK, 2 not
  * found, 5 denied, 87 bad parameter, 110 open failed / unsupported); any other
  * failure is 1000 + the VG code so nothing maps to 0. */
-static int cmd_error_number(int code) {
+int cmd_error_number(int code) {
   switch (code < 0 ? -code : code) {
     case VG_OK: return 0;
     case VG_ENOTFOUND: return 2;
@@ -38,7 +38,7 @@ void cmd_reply(struct cmd_call *c, json_t *body) {
   if (!json_object_get(body, "ERROR"))
     json_object_set_new(body, "ERROR", json_integer(0));
   json_object_set_new(ev, "event", body);
-  c->replies++;
+  __atomic_add_fetch(&c->replies, 1, __ATOMIC_RELAXED);
   sensor_emit(c->ctx, ev);
 }
 

@@ -27,10 +27,16 @@ struct cmd_call {
 /* Emit one reply event of c->reply_type with body (ownership taken) as its
  * "event" object, routing/investigation_id set. */
 void cmd_reply(struct cmd_call *c, json_t *body);
-/* Emit a reply whose body is {"ERROR": code, "ERROR_MESSAGE": "..."}.
+/* Emit a reply whose body is {"ERROR": cmd_error_number(code), "ERROR_CODE":
+ * its name, "ERROR_MESSAGE": "..."}.
  * Returns code (a negative VG_E* code) so handlers can `return cmd_error(…)`. */
 int cmd_error(struct cmd_call *c, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* The seed-compatible numeric ERROR of a VG code (0 OK, 2 not found, 5
+ * denied, 87 bad parameter, 110 unsupported, else 1000 + the code). Every
+ * error body carries it with ERROR_CODE (the code's name) and ERROR_MESSAGE. */
+int cmd_error_number(int code);
 
 /* argv[0] is the command name; argc >= 1. Return 0 or the negative code
  * also reported with cmd_error. */
