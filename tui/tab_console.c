@@ -241,6 +241,7 @@ static void input(struct view *v, struct app *a, int tag, const char *text, bool
 
 static void result(struct view *v, struct app *a, int tag, json_t *res, const struct vg_err *err) {
   struct console *t = v->priv;
+  if (tag == TASKSEND_TAG_UNSUB) return;
   struct block *b = by_serial(t, tag - CONSOLE_TAG_SEND0);
   if (!b) return;
   t->dirty = true;
@@ -283,6 +284,11 @@ static void push(struct view *v, struct app *a, json_t *p) {
     b->rfold = vg_xrealloc(b->rfold, b->rcap);
   }
   b->rfold[n - 1] = 0;
+  if (tasksend_final(b->cmd, p)) {
+    b->state = B_DONE;
+    tasksend_close(a, v, b->sub);
+    b->sub = 0;
+  }
 }
 
 static int action(struct view *v, struct app *a, enum action act) {

@@ -133,7 +133,7 @@ static void dl_start(struct view *v, struct app *a, const char *local) {
   struct files *f = v->priv;
   snprintf(f->dl_local, sizeof f->dl_local, "%s", local);
   snprintf(f->dl_part, sizeof f->dl_part, "%s.part", local);
-  f->dl_fd = open(f->dl_part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  f->dl_fd = open(f->dl_part, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (f->dl_fd < 0) {
     f->dl_role = ROLE_BANNER;
     snprintf(f->dl_msg, sizeof f->dl_msg, "cannot write %s: %s", f->dl_part, strerror(errno));
@@ -210,7 +210,7 @@ static void dl_task_done(struct view *v, struct app *a) {
   }
   char h[65];
   if (f->dl_done != f->dl_size || sha256_file(f->dl_fd, h) != 0) {
-    dl_finish(f, ROLE_BANNER, "download failed: got fewer bytes than the file's size%s", "");
+    dl_finish(f, ROLE_BANNER, "download failed: %s", f->dl_done != f->dl_size ? "got fewer bytes than the file's size" : "cannot read the local file back");
     return;
   }
   if (f->dl_hash[0] && strcasecmp(h, f->dl_hash) != 0) {
@@ -222,8 +222,8 @@ static void dl_task_done(struct view *v, struct app *a) {
     return;
   }
   char msg[FILES_PATH_BYTES + 120];
-  snprintf(msg, sizeof msg, "saved %s (%lld bytes, sha256 %.16s… %s)", f->dl_local, (long long)f->dl_size,
-           h, f->dl_hash[0] ? "verified" : "not given by the sensor");
+  snprintf(msg, sizeof msg, "saved %s (%lld bytes, sha256 %s %.16s…)", f->dl_local, (long long)f->dl_size,
+           f->dl_hash[0] ? "verified" : "not given by the sensor, not checked:", h);
   dl_finish(f, ROLE_OK, "%s", msg);
 }
 
@@ -377,6 +377,7 @@ static void input(struct view *v, struct app *a, int tag, const char *text, bool
 
 static void result(struct view *v, struct app *a, int tag, json_t *res, const struct vg_err *err) {
   struct files *f = v->priv;
+  if (tag == TASKSEND_TAG_UNSUB) return;
   if (!res) {
     if (tag == TAG_GET) {
       dl_finish(f, ROLE_BANNER, "download failed: %s", err ? err->msg : "task.send failed");
@@ -413,7 +414,8 @@ static void push(struct view *v, struct app *a, json_t *m) {
     }
     if (!f->loading) return;
     f->loading = false;
-    f->list_sub = done ? 0 : f->list_sub;
+    if (!done) tasksend_close(a, v, f->list_sub);
+    f->list_sub = 0;
     if (done && json_is_true(json_object_get(m, "timeout")))
       snprintf(f->err, sizeof f->err, "dir_list %.200s: the sensor did not answer", f->path);
     json_decref(f->entries);
@@ -429,6 +431,8 @@ static void push(struct view *v, struct app *a, json_t *m) {
     } else if (body && strcmp(type, "RECEIPT")) {
       json_decref(f->info);
       f->info = json_incref(body);
+      tasksend_close(a, v, f->info_sub);
+      f->info_sub = 0;
     }
   } else if (sub == f->get_sub) {
     if (done) {
@@ -436,6 +440,12 @@ static void push(struct view *v, struct app *a, json_t *m) {
       dl_task_done(v, a);
     } else if (body && !strcmp(type, "FILE_GET_REP") && f->dl_active) {
       dl_chunk(v, a, body);
+      bool last = tasksend_final("file_get", m);
+      if (!f->dl_active || last) {
+        tasksend_close(a, v, f->get_sub);
+        f->get_sub = 0;
+      }
+      if (f->dl_active && last) dl_task_done(v, a);
     }
   }
 }

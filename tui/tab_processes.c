@@ -361,6 +361,7 @@ static void input(struct view *v, struct app *a, int tag, const char *text, bool
 
 static void result(struct view *v, struct app *a, int tag, json_t *res, const struct vg_err *err) {
   struct procs *p = v->priv;
+  if (tag == TASKSEND_TAG_UNSUB) return;
   if (!res) {
     char *dst = tag == TAG_PANE ? p->pane_err : p->err;
     snprintf(dst, 320, "%s: %s", tag == TAG_LIST ? "os_processes" : tag == TAG_PANE ? "memory" : "kill",
@@ -391,7 +392,7 @@ static void list_push(struct view *v, struct app *a, json_t *m) {
   }
   if (!p->loading) return;
   p->loading = false;
-  app_sub_forget(a, p->list_sub);
+  tasksend_close(a, v, p->list_sub);
   p->list_sub = 0;
   if (tasksend_done(m) && json_is_true(json_object_get(m, "timeout")) && !json_array_size(p->incoming)) {
     snprintf(p->err, sizeof p->err, "os_processes: the sensor did not answer");
@@ -402,7 +403,6 @@ static void list_push(struct view *v, struct app *a, json_t *m) {
   p->procs = p->incoming;
   p->incoming = json_array();
   p->loaded = true;
-  (void)v;
   rebuild(p);
 }
 
@@ -424,7 +424,11 @@ static void push(struct view *v, struct app *a, json_t *m) {
     if (tasksend_error(body, eb, sizeof eb)) snprintf(p->pane_err, sizeof p->pane_err, "%.300s", eb);
     json_t *list = json_object_get(body, p->pane_list);
     if (json_is_array(list)) json_array_extend(p->pane_rows, list);
-    if (!json_is_true(json_object_get(body, "MORE"))) p->pane_loading = false;
+    if (tasksend_final(p->pane == PANE_MAP ? "mem_map" : "mem_strings", m)) {
+      p->pane_loading = false;
+      tasksend_close(a, v, p->pane_sub);
+      p->pane_sub = 0;
+    }
     p->pane_dirty = true;
   } else if (sub == p->kill_sub) {
     if (tasksend_done(m)) {
@@ -433,6 +437,8 @@ static void push(struct view *v, struct app *a, json_t *m) {
       return;
     }
     if (!body || strcmp(tasksend_type(m), "OS_KILL_PROCESS_REP")) return;
+    tasksend_close(a, v, p->kill_sub);
+    p->kill_sub = 0;
     if (tasksend_error(body, eb, sizeof eb)) {
       app_status(a, ROLE_BANNER, "kill %ld: %s", p->kill_pid, eb);
     } else {

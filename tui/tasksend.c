@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "shared/event_types.h"
 #include "tui/app.h"
 #include "tui/fmt.h"
 #include "tui/view_live.h"
@@ -49,4 +50,17 @@ const char *tasksend_error(const json_t *body, char *buf, size_t n) {
   snprintf(buf, n, "%s: %s", json_object_get(body, "ERROR_CODE") ? fmt_str(body, "ERROR_CODE") : "error",
            fmt_str(body, "ERROR_MESSAGE"));
   return buf;
+}
+
+bool tasksend_final(const char *command, const json_t *push) {
+  const struct vg_event_type *t = vg_event_type_by_name(tasksend_type(push));
+  size_t n = strcspn(command, " ");
+  if (!t || !t->command || strlen(t->command) != n || strncmp(t->command, command, n)) return false;
+  return !json_is_true(json_object_get(tasksend_body(push), "MORE"));
+}
+
+void tasksend_close(struct app *a, struct view *v, int64_t sub) {
+  if (!sub) return;
+  app_sub_forget(a, sub);
+  if (a->online) app_call(a, v, TASKSEND_TAG_UNSUB, "stream.unsubscribe", json_pack("{s:I}", "sub", (json_int_t)sub));
 }

@@ -23,6 +23,16 @@ int64_t tasksend_sub(const json_t *push);
 const char *tasksend_type(const json_t *push);
 json_t *tasksend_body(const json_t *push);
 bool tasksend_done(const json_t *push);
+/* vigild ends a task's subscription only at its deadline (it cannot know
+ * when a sensor is finished), so the console decides: a push is the last
+ * when it is a reply of command's own reply type (shared/event_types.h)
+ * without MORE: true, or an error of that type. */
+bool tasksend_final(const char *command, const json_t *push);
+/* Stop following sub: forget it and ask vigild to close it
+ * (stream.unsubscribe works for task subscriptions; its answer comes back
+ * with tag TASKSEND_TAG_UNSUB, which the tabs ignore). */
+#define TASKSEND_TAG_UNSUB 999
+void tasksend_close(struct app *a, struct view *v, int64_t sub);
 /* A reply body's error as "ENOTFOUND: /x: No such file", or NULL if ERROR is 0. */
 const char *tasksend_error(const json_t *body, char *buf, size_t n);
 

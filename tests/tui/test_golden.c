@@ -111,7 +111,16 @@ static int nrec;
 
 static void rec_call(void *ctx, int owner, int tag, const char *method, json_t *params,
                      int timeout_ms) {
-  (void)ctx, (void)timeout_ms;
+  (void)timeout_ms;
+  if (!strcmp(method, "stream.unsubscribe")) { /* a tab stops following a finished task */
+    struct app *a = ctx;
+    ck_assert(json_integer_value(json_object_get(params, "sub")) > 0);
+    json_t *res = json_pack("{s:O, s:b}", "sub", json_object_get(params, "sub"), "unsubscribed", 1);
+    json_decref(params);
+    app_deliver_result(a, owner, tag, res, NULL);
+    json_decref(res);
+    return;
+  }
   ck_assert_int_lt(nrec, REC_MAX);
   rec[nrec].owner = owner;
   rec[nrec].tag = tag;
@@ -158,6 +167,7 @@ static void type_keys(struct app *a, const char *s) {
 static struct view *open_live(struct app *a, struct keymap *km) {
   golden_app(a, km);
   a->be.call = rec_call;
+  a->be.ctx = a;
   fleet(a);
   app_run_action(a, ACT_DOWN);
   app_run_action(a, ACT_DOWN);
@@ -192,6 +202,9 @@ START_TEST(golden_console) {
   type_keys(&a, "file_hash /etc/hosts");
   app_key(&a, VK_ENTER);
   answer(&a, "task.send", "file_hash /etc/hosts", 8);
+  type_keys(&a, "file_hash /etc/nope");
+  app_key(&a, VK_ENTER);
+  answer(&a, "task.send", "file_hash /etc/nope", 10);
   /* replies, one of them before its own command's pushes end */
   json_t *pushes = golden_fixture("console_pushes.json");
   size_t i;
