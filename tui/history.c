@@ -28,6 +28,7 @@ struct history *history_open(const char *path) {
   char line[INPUT_BYTES + 2];
   while (fgets(line, sizeof line, f)) {
     line[strcspn(line, "\n")] = '\0';
+    h->file_lines++;
     if (line[0]) push(h, line);
   }
   fclose(f);
@@ -58,10 +59,20 @@ void history_add(struct history *h, const char *line) {
   push(h, line);
   if (!h->path) return;
   mkdirs(h->path);
+  if (h->file_lines + 1 > 2 * HISTORY_MAX) { /* keep the file bounded: rewrite it */
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp", h->path);
+    FILE *f = fopen(tmp, "w");
+    if (!f) return;
+    for (int i = 0; i < h->n; i++) fprintf(f, "%s\n", h->items[i]);
+    if (fclose(f) == 0 && rename(tmp, h->path) == 0) h->file_lines = h->n;
+    return;
+  }
   FILE *f = fopen(h->path, "a");
   if (!f) return;
   fprintf(f, "%s\n", line);
   fclose(f);
+  h->file_lines++;
 }
 
 const char *history_get(const struct history *h, int i) {

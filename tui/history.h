@@ -1,6 +1,7 @@
 /* history.h — persistent command history for the console
  * (~/.local/state/vigil/history or $XDG_STATE_HOME/vigil/history): one entry
- * per line, newest last, at most HISTORY_MAX entries kept. */
+ * per line, newest last, at most HISTORY_MAX entries kept; the file is
+ * rewritten with those when it grows past 2 × HISTORY_MAX lines. */
 #ifndef VIGIL_TUI_HISTORY_H
 #define VIGIL_TUI_HISTORY_H
 
@@ -12,6 +13,7 @@ struct history {
   char *items[HISTORY_MAX];
   int n;
   char *path; /* NULL: not persisted */
+  int file_lines; /* lines in the file (read + appended) */
 };
 
 /* Load from path (NULL = memory only); a missing file is an empty history. */

@@ -27,8 +27,8 @@ static const struct {
   struct view *(*create)(struct app *a, struct view *live);
 } tab_defs[LIVE_TABS] = {
     {"Info", tab_info_create},           {"Telemetry", tab_telemetry_create},
-    {"Console", NULL},     {"Stream", NULL},
-    {"Processes", NULL}, {"Files", NULL},
+    {"Console", tab_console_create},     {"Stream", tab_stream_create},
+    {"Processes", tab_processes_create}, {"Files", tab_files_create},
 };
 
 const json_t *view_live_sensor(const struct view *live) {

@@ -9,6 +9,8 @@
  *   dir_find_hash ROOT PATTERN DEPTH SHA256...   DIR_FINDHASH_REP {FILES[{FILE_PATH, HASH, FILE_SIZE}]}
  *   yara_scan (-d ROOT PATTERN DEPTH | -e PROC_PATTERN) RULE_BASE64
  *                                       YARA_DETECTION per match (libyara), then YARA_SCAN_REP
+ *   file_get [-o OFFSET] [-s MAXSIZE] PATH   FILE_GET_REP per 128 KiB chunk {DATA, OFFSET, SIZE,
+ *                                       HASH, FILE_SIZE, FILE_HASH, CHUNK, MORE} (answer_file_get)
  * each after a RECEIPT; "not found" is ERROR 2, anything else ERROR 87.
  * A system-wide yara_scan (no -d/-e) is answered ERROR 87 "not simulated". */
 #include "tests/harness/sensor_sim_fs.h"
@@ -187,6 +189,50 @@ static void yara_processes(struct walk *w, const char *pattern) {
 static pthread_once_t yara_once = PTHREAD_ONCE_INIT;
 static void yara_init(void) { yr_initialize(); }
 
+#define SIM_FS_CHUNK (128 * 1024)
+#define SIM_FS_GET_DEFAULT (1024 * 1024)
+#define SIM_FS_GET_MAX (10 * 1024 * 1024)
+
+/* file_get [-o OFFSET] [-s MAXSIZE] PATH as the sensor answers it (docs/sensor-commands.md),
+ * for the console's download test. */
+static void answer_file_get(json_t *evs, const char *inv, int argc, char **argv) {
+  long long off = 0, max = SIM_FS_GET_DEFAULT;
+  int i = 1;
+  for (; i + 1 < argc && argv[i][0] == '-'; i += 2) {
+    if (!strcmp(argv[i], "-o")) off = strtoll(argv[i + 1], NULL, 10);
+    else if (!strcmp(argv[i], "-s")) max = strtoll(argv[i + 1], NULL, 10);
+  }
+  size_t n = 0;
+  char *data = i == argc - 1 ? harness_read_file(argv[i], &n) : NULL;
+  if (!data || off < 0 || (n && (size_t)off >= n) || max <= 0 || max > SIM_FS_GET_MAX) {
+    json_array_append_new(evs, reply("FILE_GET_REP", inv, data ? error_body(87, "EINVAL", "bad offset or size")
+                                                               : error_body(2, "ENOTFOUND", argv[argc - 1])));
+    free(data);
+    return;
+  }
+  char whole[65];
+  vg_sha256_hex(data, n, whole);
+  size_t end = (size_t)off + (size_t)max < n ? (size_t)off + (size_t)max : n;
+  int chunk = 0;
+  for (size_t at = (size_t)off; at < end || (at == end && n == 0 && chunk == 0); chunk++) {
+    size_t len = end - at < SIM_FS_CHUNK ? end - at : SIM_FS_CHUNK;
+    char h[65];
+    vg_sha256_hex(data + at, len, h);
+    char *b64 = vg_xmalloc(4 * ((len + 2) / 3) + 1);
+    EVP_EncodeBlock((unsigned char *)b64, (const unsigned char *)data + at, (int)len);
+    json_array_append_new(evs, reply("FILE_GET_REP", inv,
+                                     json_pack("{s:s, s:I, s:I, s:s, s:s, s:I, s:s, s:i, s:b}", "FILE_PATH",
+                                               argv[i], "OFFSET", (json_int_t)at, "SIZE", (json_int_t)len,
+                                               "DATA", b64, "HASH", h, "FILE_SIZE", (json_int_t)n,
+                                               "FILE_HASH", whole, "CHUNK", chunk, "MORE",
+                                               at + len < end)));
+    free(b64);
+    at += len;
+    if (!len) break;
+  }
+  free(data);
+}
+
 /* The events answering argv (appended to evs). */
 static void answer(json_t *evs, const char *inv, int argc, char **argv) {
   const char *cmd = argv[0];
@@ -217,6 +263,10 @@ static void answer(json_t *evs, const char *inv, int argc, char **argv) {
     json_array_append_new(evs, reply("FILE_HASH_REP", inv,
                                      json_pack("{s:s, s:s, s:I}", "FILE_PATH", argv[1], "HASH", h, "FILE_SIZE",
                                                (json_int_t)n)));
+    return;
+  }
+  if (!strcmp(cmd, "file_get")) {
+    answer_file_get(evs, inv, argc, argv);
     return;
   }
   struct walk w = {.inv = inv, .out = json_array()};

@@ -11,6 +11,7 @@
 #include "shared/alloc.h"
 #include "tests/harness/harness.h"
 #include "tests/harness/sensor_sim.h"
+#include "tests/harness/sensor_sim_fs.h"
 
 #define TMUX_WAIT_MS 15000
 
@@ -120,6 +121,75 @@ START_TEST(console_under_tmux) {
   keys("d");
   scr = wait_for("no tags");
   free(scr);
+
+  /* Stream: events the sensor sends appear (subscribed to this sensor) */
+  keys("4");
+  scr = wait_for("waiting for events from this sensor");
+  free(scr);
+  ck_assert_int_eq(sensor_sim_send_batch(&s, 1, 3, NULL), 0);
+  scr = wait_for("/usr/bin/sleep");
+  ck_assert_msg(strstr(scr, "NEW_PROCESS"), "%s", scr);
+  ck_assert_msg(strstr(scr, "3 events"), "%s", scr);
+  free(scr);
+
+  /* from here the simulated sensor answers tasks from the real filesystem */
+  struct sensor_sim_fs *fs = sensor_sim_fs_start(&s, 4);
+  char *dir = harness_mkdtemp("vigil-tmux-files");
+  char *fa = vg_xasprintf("%s/alpha.txt", dir), *fb = vg_xasprintf("%s/beta.bin", dir);
+  size_t big = 300 * 1024; /* three chunks of file_get */
+  char *bytes = vg_xmalloc(big + 1);
+  for (size_t i = 0; i < big; i++) bytes[i] = (char)('a' + (i * 7 + i / 1000) % 26);
+  bytes[big] = '\0';
+  ck_assert_int_eq(harness_write_file(fa, bytes), 0);
+  ck_assert_int_eq(harness_write_file(fb, "beta"), 0);
+
+  /* Console: a typed command (completed with Tab) gets its reply shown */
+  keys("3");
+  scr = wait_for("Run any sensor command");
+  free(scr);
+  keys("i");
+  free(tmux("send-keys", "-t", "T", "-l", "dir_li", NULL));
+  keys("Tab");
+  scr = wait_for("› dir_list"); /* completed (with a space, trimmed by capture-pane) */
+  free(scr);
+  char *cmdline = vg_xasprintf("%s '*'", dir);
+  free(tmux("send-keys", "-t", "T", "-l", cmdline, NULL));
+  keys("Enter");
+  scr = wait_for("beta.bin");
+  ck_assert_msg(strstr(scr, "DIR_LIST_REP DIRECTORY_LIST: 2 rows"), "%s", scr);
+  ck_assert_msg(strstr(scr, "alpha.txt"), "%s", scr);
+  free(scr);
+  keys("Escape");
+  scr = wait_for("i input-focus"); /* the line closed (Esc then a key would be Alt-key) */
+  free(scr);
+
+  /* Files: jump to the directory, list it, download a file (bytes equal) */
+  keys("6");
+  scr = wait_for("/  ");
+  free(scr);
+  keys("J");
+  keys("C-u");
+  free(tmux("send-keys", "-t", "T", "-l", dir, NULL));
+  keys("Enter");
+  scr = wait_for("alpha.txt");
+  ck_assert_msg(strstr(scr, "beta.bin"), "%s", scr);
+  ck_assert_msg(strstr(scr, "300.0 KiB"), "%s", scr);
+  free(scr);
+  keys("D");
+  scr = wait_for("save to:");
+  free(scr);
+  keys("Enter"); /* the default: $HOME/alpha.txt */
+  scr = wait_for("saved ");
+  ck_assert_msg(strstr(scr, "verified"), "%s", scr);
+  free(scr);
+  char *saved = vg_xasprintf("%s/alpha.txt", home);
+  size_t got_n = 0;
+  char *got = harness_read_file(saved, &got_n);
+  ck_assert_msg(got && got_n == big && memcmp(got, bytes, big) == 0, "downloaded bytes differ");
+  free(got), free(saved), free(bytes), free(cmdline), free(fa), free(fb);
+  sensor_sim_fs_stop(fs);
+  harness_rm_rf(dir);
+  free(dir);
   keys("2");
 
   /* ? lists actions from the action table */

@@ -7,6 +7,8 @@
 
 #include "shared/alloc.h"
 #include "tests/harness/harness.h"
+#include "tui/cmdlist.h"
+#include "tui/history.h"
 #include "tui/keymap.h"
 #include "tui/keys.h"
 #include "tui/settings.h"
@@ -188,6 +190,69 @@ START_TEST(textconf_limits) {
 }
 END_TEST
 
+/* The command list is generated from sensor/cmd_table.c: every row of the
+ * source file is there, with its usage, and completion works on it. */
+START_TEST(cmdlist_matches_sensor_table) {
+  char *p = harness_source_path("sensor/cmd_table.c");
+  char *src = harness_read_file(p, NULL);
+  ck_assert_ptr_nonnull(src);
+  size_t rows = 0;
+  for (const char *q = src; (q = strstr(q, "\n    {\"")); q++) rows++;
+  ck_assert_uint_eq(rows, cmdlist_count);
+  for (size_t i = 0; i < cmdlist_count; i++) {
+    char *needle = vg_xasprintf("{\"%s\", \"%s\"", cmdlist_table[i].name, cmdlist_table[i].usage);
+    ck_assert_msg(strstr(src, needle), "%s not in sensor/cmd_table.c", needle);
+    free(needle);
+  }
+  free(src), free(p);
+  const struct cmdlist_entry *e = cmdlist_find("file_get", 8);
+  ck_assert_ptr_nonnull(e);
+  char flags[CMDLIST_MAX_FLAGS][CMDLIST_FLAG_BYTES];
+  ck_assert_int_eq(cmdlist_flags(e->usage, flags, CMDLIST_MAX_FLAGS), 2);
+  ck_assert_str_eq(flags[0], "-o");
+  ck_assert_str_eq(flags[1], "-s");
+  ck_assert_int_eq(cmdlist_flags("fim_add --pattern PATTERN", flags, CMDLIST_MAX_FLAGS), 1);
+  ck_assert_str_eq(flags[0], "--pattern");
+  struct cmdlist_completion cc;
+  const char *cands[64];
+  size_t start;
+  ck_assert_int_eq(cmdlist_complete(&cc, "mem_r", 5, &start, cands, 64), 1);
+  ck_assert_str_eq(cands[0], "mem_read");
+  ck_assert_uint_eq(start, 0);
+  ck_assert_int_eq(cmdlist_complete(&cc, "mem_map -", 9, &start, cands, 64), 2);
+  ck_assert_uint_eq(start, 8);
+  ck_assert_int_eq(cmdlist_complete(&cc, "nope -", 6, &start, cands, 64), 0);
+}
+END_TEST
+
+/* History persists across opens and the file stays bounded. */
+START_TEST(history_persists_bounded) {
+  char *dir = harness_mkdtemp("vigil-hist");
+  char *path = vg_xasprintf("%s/state/vigil/history", dir);
+  struct history *h = history_open(path);
+  char line[64];
+  for (int i = 0; i < 3 * HISTORY_MAX; i++) {
+    snprintf(line, sizeof line, "os_processes -p %d", i);
+    history_add(h, line);
+  }
+  history_add(h, line); /* equal to the newest: not added */
+  history_free(h);
+  size_t n = 0;
+  char *text = harness_read_file(path, &n);
+  int lines = 0;
+  for (size_t i = 0; i < n; i++) lines += text[i] == '\n';
+  ck_assert_int_le(lines, 2 * HISTORY_MAX);
+  free(text);
+  h = history_open(path);
+  ck_assert_int_eq(h->n, HISTORY_MAX);
+  snprintf(line, sizeof line, "os_processes -p %d", 3 * HISTORY_MAX - 1);
+  ck_assert_str_eq(history_get(h, 0), line);
+  history_free(h);
+  harness_rm_rf(dir);
+  free(dir), free(path);
+}
+END_TEST
+
 static Suite *tui_config_suite(void) {
   Suite *s = suite_create("tui_config");
   TCase *t = tcase_create("config");
@@ -200,6 +265,8 @@ static Suite *tui_config_suite(void) {
   tcase_add_test(t, builtin_themes_set_every_role);
   tcase_add_test(t, theme_values_and_errors);
   tcase_add_test(t, textconf_limits);
+  tcase_add_test(t, cmdlist_matches_sensor_table);
+  tcase_add_test(t, history_persists_bounded);
   suite_add_tcase(s, t);
   return s;
 }
