@@ -186,13 +186,18 @@ static bool text_in(const json_t *j, const struct run *r, int depth) {
   size_t i;
   json_t *v;
   const char *k;
-  if (json_is_array(j)) json_array_foreach(j, i, v) if (text_in(v, r, depth + 1)) return true;
-  if (json_is_object(j)) json_object_foreach((json_t *)j, k, v) {
-      if (depth == 1 && (!strcmp(k, "oid") || !strcmp(k, "sid") || !strcmp(k, "event_id")))
-        continue;
-      if (text_in(v, r, depth + 1)) return true;
+  bool found = false;
+  if (json_is_array(j)) {
+    json_array_foreach(j, i, v) {
+      if (!found) found = text_in(v, r, depth + 1);
     }
-  return false;
+  } else if (json_is_object(j)) {
+    json_object_foreach((json_t *)j, k, v) {
+      bool id = depth == 1 && (!strcmp(k, "oid") || !strcmp(k, "sid") || !strcmp(k, "event_id"));
+      if (!found && !id) found = text_in(v, r, depth + 1);
+    }
+  }
+  return found;
 }
 
 static json_t *project(const struct vg_query *q, json_t *ev) {

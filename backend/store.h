@@ -56,7 +56,6 @@ struct store_opts {
   void *clock_ctx;
 };
 
-/* One event to store. The store copies what it needs; data is not retained. */
 /* Objects an event names (store_objects.h): the kind and the hash of the
  * normalised value (store_objects_hash). */
 enum store_obj_type {
@@ -72,6 +71,7 @@ struct store_object {
   uint64_t hash;
 };
 
+/* One event to store. The store copies what it needs; data is not retained. */
 struct store_event {
   uint8_t oid[STORE_ID_BYTES], sid[STORE_ID_BYTES];
   int64_t time_ms;  /* event time (routing/event_time) */

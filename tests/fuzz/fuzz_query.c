@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     ev = json_loads(sample, 0, NULL);
     vg_routing_get(ev, &r, NULL);
   }
-  struct vg_err e;
+  struct vg_err e = {0};
   struct vg_query *q = vg_query_parse((const char *)data, size, 1700000000000LL, &e);
   if (!q) return 0;
   if (q->sensors) vg_expr_eval(q->sensors, ev, &r, NULL, NULL, NULL);

@@ -20,14 +20,14 @@ static const char *dns_ev =
     "\"event\":{\"DOMAIN_NAME\":\"Evil.XYZ\",\"IP_ADDRESS\":\"10.1.2.3\",\"PORT\":53}}";
 
 static struct vg_query *parse_ok(const char *text) {
-  struct vg_err e;
+  struct vg_err e = {0};
   struct vg_query *q = vg_query_parse(text, strlen(text), NOW, &e);
   ck_assert_msg(q != NULL, "%s: %d:%d %s", text, e.line, e.col, e.msg);
   return q;
 }
 
 static int parse_err_col(const char *text, char *msg, size_t cap) {
-  struct vg_err e;
+  struct vg_err e = {0};
   struct vg_query *q = vg_query_parse(text, strlen(text), NOW, &e);
   ck_assert_msg(q == NULL, "parsed but should not: %s", text);
   ck_assert_int_ne(e.code, 0);
@@ -175,7 +175,7 @@ START_TEST(t_limits) {
   char *big = malloc(VG_LIMIT_QUERY_BYTES + 2);
   memset(big, ' ', VG_LIMIT_QUERY_BYTES + 1);
   big[VG_LIMIT_QUERY_BYTES + 1] = '\0';
-  struct vg_err e;
+  struct vg_err e = {0};
   ck_assert_ptr_null(vg_query_parse(big, strlen(big), NOW, &e));
   ck_assert_int_eq(e.code, VG_ELIMIT);
   /* nesting past the engine's depth */
