@@ -176,7 +176,8 @@ void ingest_drain(struct ingest *in, ingest_done_fn done, void *ctx) {
 
 /* The routing members vigild owns: never taken from the sensor's bytes.
  * oid, sid and event_id are not stored at all (docs/storage.md); iid,
- * hostname, ext_ip and tags are written from the registry. */
+ * hostname, ext_ip and tags are written from the registry, and plat and arch
+ * too when the registry knows them (from enrollment and hello). */
 #define OWNED_FIELDS                                                                  \
   (VG_RT_OID | VG_RT_SID | VG_RT_EVENT_ID | VG_RT_IID | VG_RT_HOSTNAME | VG_RT_EXT_IP | \
    VG_RT_TAGS)
@@ -216,6 +217,8 @@ static void owned_members(const struct registry_routing *rr, struct vg_buf *b) {
     json_str(b, rr->tags[t]);
   }
   vg_buf_putc(b, ']');
+  if (rr->plat) vg_buf_appendf(b, ",\"plat\":%u", rr->plat);
+  if (rr->arch) vg_buf_appendf(b, ",\"arch\":%u", rr->arch);
 }
 
 /* The prepared half of a group: its own scanner, encode buffer and store
@@ -233,6 +236,7 @@ struct prep {
 struct prep_batch {
   struct prep *p;
   struct batch *b;
+  unsigned owned; /* OWNED_FIELDS, plus plat/arch when the registry has them */
   uint8_t oid[16], sid[16];
 };
 
@@ -248,7 +252,7 @@ static int prep_event(void *ctx, size_t i, const char *data, const struct vg_eve
   vg_buf_puts(enc, "{\"routing\":{");
   vg_buf_append(enc, p->owned.data, p->owned.len);
   for (size_t m = 0; m < sp->nmem; m++) {
-    if (sp->mem[m].bit & OWNED_FIELDS) continue;
+    if (sp->mem[m].bit & pb->owned) continue;
     vg_buf_putc(enc, ',');
     vg_buf_append(enc, data + sp->mem[m].off, sp->mem[m].len);
   }
@@ -287,7 +291,8 @@ static int prepare(struct ingest *in, struct prep *p, struct batch *b, struct vg
   struct registry_routing rr;
   if (registry_routing(in->vd->reg, b->oid, b->sid, &rr))
     return vg_err_fail(err, VG_ENOTFOUND, "sensor deleted");
-  struct prep_batch pb = {p, b, {0}, {0}};
+  struct prep_batch pb = {p, b, OWNED_FIELDS | (rr.plat ? VG_RT_PLAT : 0u) | (rr.arch ? VG_RT_ARCH : 0u),
+                         {0}, {0}};
   vg_atom_uuid_parse(b->oid, pb.oid);
   vg_atom_uuid_parse(b->sid, pb.sid);
   vg_buf_reset(&p->owned);

@@ -201,6 +201,9 @@ int registry_routing(struct registry *r, const char *oid, const char *sid,
              json_string_value(json_object_get(rec, "hostname")));
     snprintf(out->ext_ip, sizeof(out->ext_ip), "%s",
              json_string_value(json_object_get(rec, "ext_ip")));
+    json_t *pl = json_object_get(rec, "plat"), *ar = json_object_get(rec, "arch");
+    out->plat = json_is_integer(pl) ? (uint32_t)json_integer_value(pl) : 0;
+    out->arch = json_is_integer(ar) ? (uint32_t)json_integer_value(ar) : 0;
     out->ntags = 0;
     const char *tag;
     json_t *exp;

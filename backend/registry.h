@@ -56,6 +56,7 @@ struct registry_routing {
   char ext_ip[VG_LIMIT_IP_BYTES + 1];
   size_t ntags;
   char tags[VG_LIMIT_TAGS][VG_LIMIT_TAG_BYTES + 1];
+  uint32_t plat, arch; /* 0 = unknown */
 };
 int registry_routing(struct registry *r, const char *oid, const char *sid,
                      struct registry_routing *out);

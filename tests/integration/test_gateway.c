@@ -101,9 +101,9 @@ START_TEST(t_enroll_ingest_exactly_once) {
   ck_assert_int_eq(sensor_sim_send_batch(&s, 1, 10, NULL), 0);
   json_decref(ack_for(&s, 10));
   /* Routing the backend owns is not taken from the sensor's claim. */
-  json_t *claims = json_pack("{s:s, s:s, s:s, s:[s]}", "hostname", "evil",
+  json_t *claims = json_pack("{s:s, s:s, s:s, s:[s], s:i}", "hostname", "evil",
                              "oid", "00000000-0000-4000-8000-000000000000", "ext_ip", "6.6.6.6",
-                             "tags", "admin");
+                             "tags", "admin", "plat", 0x10000000);
   ck_assert_int_eq(sensor_sim_send_batch(&s, 11, 5, claims), 0);
   json_decref(claims);
   json_decref(ack_for(&s, 15));
@@ -121,6 +121,7 @@ START_TEST(t_enroll_ingest_exactly_once) {
   ck_assert_str_eq(json_string_value(json_object_get(rt, "sid")), s.id.sid);
   ck_assert_str_ne(json_string_value(json_object_get(rt, "ext_ip")), "6.6.6.6");
   ck_assert_uint_eq(json_array_size(json_object_get(rt, "tags")), 0);
+  ck_assert_int_eq(json_integer_value(json_object_get(rt, "plat")), 0x20000000); /* enrolled as linux */
   json_decref(sc.last);
   sensor_sim_cleanup(&s);
   harness_vigild_cleanup(&d, false);
