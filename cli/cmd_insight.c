@@ -45,9 +45,10 @@ int cmd_insight_events(struct cli *c, int argc, char **argv) {
                                        {"end", required_argument, NULL, 'e'},
                                        {"type", required_argument, NULL, 'y'},
                                        {"limit", required_argument, NULL, 'l'},
+                                       {"page-size", required_argument, NULL, 'p'},
                                        {NULL, 0, NULL, 0}};
   int64_t now = vg_event_now_ms(), start = -1, end = now;
-  long long limit = 0;
+  long long limit = 0, page = CLI_LIST_PAGE;
   json_t *types = json_array();
   int o, rc = CLI_USAGE;
   optind = 1;
@@ -65,6 +66,9 @@ int cmd_insight_events(struct cli *c, int argc, char **argv) {
         break;
       case 'l':
         if ((limit = cli_number("events", "--limit", optarg, 1, 1LL << 40)) < 0) goto out;
+        break;
+      case 'p':
+        if ((page = cli_number("events", "--page-size", optarg, 1, CLI_LIST_PAGE)) < 0) goto out;
         break;
       default: cli_usage("events", "unknown option %s", argv[optind - 1]); goto out;
     }
@@ -87,11 +91,12 @@ int cmd_insight_events(struct cli *c, int argc, char **argv) {
   json_t *cursor = NULL;
   bool done = false;
   while (!done) {
-    long long want = limit ? limit - seen : CLI_LIST_PAGE;
-    json_t *p = json_pack("{s:s, s:s, s:I, s:I}", "sid", argv[optind], "direction", "forward", "from",
-                          (json_int_t)start, "limit", (json_int_t)(want < CLI_LIST_PAGE ? want : CLI_LIST_PAGE));
+    long long want = limit ? limit - seen : page;
+    json_t *p = json_pack("{s:s, s:s, s:I}", "sid", argv[optind], "direction", "forward", "limit",
+                          (json_int_t)(want < page ? want : page));
     if (json_array_size(types)) json_object_set(p, "types", types);
-    if (cursor) json_object_set_new(p, "cursor", cursor);
+    if (cursor) json_object_set_new(p, "cursor", cursor); /* it carries the position */
+    else json_object_set_new(p, "from", json_integer(start));
     cursor = NULL;
     json_t *res;
     rc = cli_call(c, "insight.timeline", p, &res);

@@ -40,7 +40,7 @@ const struct cli_cmd cmd_table[] = {
     {"audit", "[--start TIME] [--end TIME] [--limit N]",
      "the audit trail, newest first (admin); TIME: RFC 3339, epoch ms, now, -2h, -30m, -7d",
      cmd_audit},
-    {"events", "SID --start TIME [--end TIME] [--type T[,T]]... [--limit N]",
+    {"events", "SID --start TIME [--end TIME] [--type T[,T]]... [--limit N] [--page-size N]",
      "a sensor's stored events in time order (Insight timeline; NDJSON with --json)", cmd_insight_events},
     {"histogram",
      "--start TIME [--end TIME] [--sid SID] [--type T] [--per-type] [--granularity minute|hour|day]",
