@@ -107,6 +107,9 @@ API_HANDLER(api_insight_histogram);
 API_HANDLER(api_insight_atom);
 API_HANDLER(api_insight_children);
 API_HANDLER(api_insight_parents);
+API_HANDLER(api_insight_search);
+API_HANDLER(api_insight_export);
+API_HANDLER(api_insight_objects);
 API_HANDLER(api_keys_list);
 API_HANDLER(api_keys_create);
 API_HANDLER(api_keys_revoke);
@@ -139,7 +142,8 @@ extern const struct api_param api_session_auth_params[], api_sensors_list_params
     api_keys_revoke_params[], api_installation_keys_create_params[],
     api_installation_keys_revoke_params[], api_audit_list_params[],
     api_insight_timeline_params[], api_insight_histogram_params[], api_insight_atom_params[],
-    api_insight_children_params[], api_insight_parents_params[];
+    api_insight_children_params[], api_insight_parents_params[], api_insight_search_params[],
+    api_insight_objects_params[];
 /* api_rules.c */
 extern const struct api_param api_rules_list_params[], api_rules_name_params[],
     api_rules_set_params[], api_rules_test_params[], api_fp_set_params[], api_name_params[],

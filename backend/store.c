@@ -14,7 +14,7 @@
 
 #define MIB ((size_t)1 << 20)
 
-static const char *const fixed_cfs[] = {"default", "counters", "meta", "audit"};
+static const char *const fixed_cfs[] = {"default", "counters", "meta", "audit", "objects"};
 #define N_FIXED (sizeof(fixed_cfs) / sizeof(fixed_cfs[0]))
 
 static int64_t wall_clock_ms(void *ctx) {
@@ -47,6 +47,7 @@ static size_t or_default(size_t v, size_t d) {
 /* The fixed families' handles, in fixed_cfs order (NULL before open). */
 static void fixed_handles(const struct store *s, rocksdb_column_family_handle_t **h) {
   h[0] = s->cf_default, h[1] = s->cf_counters, h[2] = s->cf_meta, h[3] = s->cf_audit;
+  h[4] = s->cf_objects;
 }
 
 /* Options every column family shares; also the DB-wide options. */
@@ -118,6 +119,10 @@ static void build_options(struct store *s, const struct store_opts *o) {
   set_table(s->cnt_opts, o, s->cache);
   rocksdb_options_set_compression(s->cnt_opts, rocksdb_lz4_compression);
   rocksdb_options_set_merge_operator(s->cnt_opts, store_counters_merge_operator());
+  s->obj_opts = base_options(o, wb / 4);
+  set_table(s->obj_opts, o, s->cache);
+  rocksdb_options_set_compression(s->obj_opts, rocksdb_lz4_compression);
+  rocksdb_options_set_merge_operator(s->obj_opts, store_objects_merge_operator());
   s->meta_opts = base_options(o, 8 * MIB);
   set_table(s->meta_opts, o, s->cache);
   rocksdb_options_set_compression(s->meta_opts, rocksdb_lz4_compression);
@@ -157,6 +162,7 @@ static int open_db(struct store *s, struct vg_err *err) {
     int32_t day;
     opts[i] = store_keys_part_parse(names[i], &day) == 0 ? s->ev_opts
               : strcmp(names[i], "counters") == 0        ? s->cnt_opts
+              : strcmp(names[i], "objects") == 0         ? s->obj_opts
                                                          : s->meta_opts;
   }
   char *dberr = NULL;
@@ -179,6 +185,8 @@ static int open_db(struct store *s, struct vg_err *err) {
       s->cf_meta = h[i];
     else if (strcmp(names[i], "audit") == 0)
       s->cf_audit = h[i];
+    else if (strcmp(names[i], "objects") == 0)
+      s->cf_objects = h[i];
     else
       rocksdb_column_family_handle_destroy(h[i]); /* a family this version does not use */
   }
@@ -229,8 +237,8 @@ void store_close(struct store *s) {
   for (size_t i = 0; i < N_FIXED; i++)
     if (fixed[i]) rocksdb_column_family_handle_destroy(fixed[i]);
   if (s->db) rocksdb_close(s->db);
-  rocksdb_options_t *opts[] = {s->db_opts, s->ev_opts, s->cnt_opts, s->meta_opts};
-  for (size_t i = 0; i < 4; i++)
+  rocksdb_options_t *opts[] = {s->db_opts, s->ev_opts, s->cnt_opts, s->meta_opts, s->obj_opts};
+  for (size_t i = 0; i < 5; i++)
     if (opts[i]) rocksdb_options_destroy(opts[i]);
   if (s->cache) rocksdb_cache_destroy(s->cache);
   if (s->wo) rocksdb_writeoptions_destroy(s->wo);
@@ -238,6 +246,7 @@ void store_close(struct store *s) {
   if (s->ro) rocksdb_readoptions_destroy(s->ro);
   store_write_agg_free(s->agg);
   store_seq_free(s->seq);
+  store_objects_agg_free(s->objagg);
   pthread_rwlock_destroy(&s->lock);
   pthread_mutex_destroy(&s->write_mu);
   free(s->path);

@@ -56,6 +56,21 @@ struct store_opts {
   void *clock_ctx;
 };
 
+/* Objects an event names (store_objects.h): the kind and the hash of the
+ * normalised value (store_objects_hash). */
+enum store_obj_type {
+  STORE_OBJ_DOMAIN = 1, /* event/DOMAIN_NAME */
+  STORE_OBJ_IP,         /* event/IP_ADDRESS */
+  STORE_OBJ_HASH,       /* event/HASH */
+  STORE_OBJ_FILE_PATH,  /* event/FILE_PATH */
+  STORE_OBJ_USER,       /* event/USER_NAME */
+};
+#define STORE_EVENT_OBJECTS 5 /* objects one event may add to the index */
+struct store_object {
+  uint8_t type; /* enum store_obj_type */
+  uint64_t hash;
+};
+
 /* One event to store. The store copies what it needs; data is not retained. */
 struct store_event {
   uint8_t oid[STORE_ID_BYTES], sid[STORE_ID_BYTES];
@@ -66,6 +81,8 @@ struct store_event {
   uint8_t this_atom[STORE_ID_BYTES], parent_atom[STORE_ID_BYTES];
   const char *data; /* encoded event, len bytes (≤ VG_LIMIT_EVENT_BYTES) */
   size_t len;
+  uint8_t nobjs;    /* objects for the object index (0 = none) */
+  struct store_object objs[STORE_EVENT_OBJECTS];
 };
 
 struct store_stats {

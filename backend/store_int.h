@@ -20,11 +20,12 @@ struct store_seq; /* store_seq.c: highest seq stored per sensor */
 struct store {
   char *path;
   rocksdb_t *db;
-  rocksdb_options_t *db_opts, *ev_opts, *cnt_opts, *meta_opts; /* live until close */
+  rocksdb_options_t *db_opts, *ev_opts, *cnt_opts, *meta_opts, *obj_opts; /* live until close */
   rocksdb_cache_t *cache;
   rocksdb_writeoptions_t *wo, *wo_sync;
   rocksdb_readoptions_t *ro;
-  rocksdb_column_family_handle_t *cf_default, *cf_counters, *cf_meta, *cf_audit;
+  rocksdb_column_family_handle_t *cf_default, *cf_counters, *cf_meta, *cf_audit,
+      *cf_objects;
   int64_t retention_ms;
   int64_t (*clock_ms)(void *ctx);
   void *clock_ctx;
@@ -36,6 +37,7 @@ struct store {
   pthread_mutex_t write_mu; /* one store_write_events at a time; guards agg, seq */
   struct store_agg *agg;
   struct store_seq *seq;
+  struct store_objagg *objagg; /* store_objects.c: per-batch object sums; under write_mu */
 
   _Atomic uint64_t events_written, events_duplicate, events_refused;
   _Atomic uint64_t audit_seq; /* next audit counter */
@@ -82,5 +84,14 @@ int store_seq_maybe_stored(struct store *s, const struct store_event *e, bool *m
                            struct vg_err *err);
 void store_seq_emit(struct store *s, rocksdb_writebatch_t *b);
 void store_seq_free(struct store_seq *q);
+
+/* Object index (store_objects.c). The merge operator passes to options;
+ * add/emit run in store_write_events under write_mu: add the objects of an
+ * event stored at key time t, then emit one merge per distinct key into b
+ * (NULL: discard). */
+rocksdb_mergeoperator_t *store_objects_merge_operator(void);
+void store_objects_add(struct store *s, const struct store_event *e, int64_t t);
+void store_objects_emit(struct store *s, rocksdb_writebatch_t *b);
+void store_objects_agg_free(struct store_objagg *a);
 
 #endif

@@ -255,10 +255,12 @@ int store_write_events(struct store *s, const struct store_event *ev, size_t n, 
     }
     put_event(s->agg, cf, &ev[i], t[i], sk);
     agg_count(s->agg, &ev[i], t[i]);
+    store_objects_add(s, &ev[i], t[i]); /* the object index (store_objects.c) */
     written++;
   }
   agg_emit(s, r == 0 ? b : NULL);
   store_seq_emit(s, r == 0 ? b : NULL);
+  store_objects_emit(s, r == 0 ? b : NULL);
   if (r == 0) pend_emit(s->agg, b);
   if (r == 0) {
     char *dberr = NULL;

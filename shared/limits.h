@@ -117,4 +117,12 @@
 #define VG_LIMIT_DETECTION_SUBS     256         /* detections.subscribe subscribers */
 #define VG_LIMIT_RULES_PENDING      4096        /* tasks/isolations waiting for the service thread */
 
+#define VG_LIMIT_QUERY_BYTES        8192        /* the text of one Insight query */
+#define VG_LIMIT_QUERY_TOKENS       1024        /* tokens of one query */
+#define VG_LIMIT_QUERY_COLS         32          /* projection columns of one query */
+#define VG_LIMIT_QUERY_NAME_BYTES   64          /* a projection column's name */
+#define VG_LIMIT_QUERY_LITS         8           /* literals a query's prefilter requires */
+#define VG_LIMIT_QUERY_GROUPS       10000       /* groups one aggregation may hold */
+#define VG_LIMIT_QUERY_UNIQUE       100000      /* distinct values COUNT_UNIQUE tracks, all groups */
+
 #endif

@@ -1,0 +1,17 @@
+/* ingest_objects.h — the objects of an event for the object index
+ * (store_objects.h): the string values of the top-level keys DOMAIN_NAME,
+ * IP_ADDRESS, HASH, FILE_PATH and USER_NAME of the event payload, hashed as
+ * the index keys them. One pass over bytes the ingest scanner has already
+ * validated (no tree, no allocation). */
+#ifndef VIGILD_INGEST_OBJECTS_H
+#define VIGILD_INGEST_OBJECTS_H
+
+#include <stddef.h>
+
+#include "backend/store.h"
+
+/* ev[0..len) is the event payload object, valid JSON. Sets se->nobjs and
+ * se->objs (nested values, empty strings and non-strings are not indexed). */
+void ingest_objects_extract(const char *ev, size_t len, struct store_event *se);
+
+#endif
