@@ -48,6 +48,9 @@ int cmd_feeds_list(struct cli *c, int argc, char **argv);
 int cmd_feeds_set(struct cli *c, int argc, char **argv);
 int cmd_feeds_delete(struct cli *c, int argc, char **argv);
 int cmd_wizard(struct cli *c, int argc, char **argv);
+int cmd_search(struct cli *c, int argc, char **argv);
+int cmd_export(struct cli *c, int argc, char **argv);
+int cmd_objects(struct cli *c, int argc, char **argv);
 int cmd_help(struct cli *c, int argc, char **argv);
 /* The general usage: options, the command list, exit codes. */
 void cmd_help_usage(FILE *f);

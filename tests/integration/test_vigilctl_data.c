@@ -223,6 +223,43 @@ START_TEST(t_events_histogram_graph) {
   free(out);
   free(hend);
 
+  /* search (pages until done), export, objects (feat/insight's methods). */
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, &err,
+                                ARGS("--json", "search", "-3h | * | DNS_REQUEST | event/DOMAIN_NAME is \"tree.example\"")),
+                   0);
+  evs = ndjson(out);
+  ck_assert_int_eq(json_array_size(evs), 1);
+  ck_assert_str_eq(json_string_value(json_object_get(vg_event_routing(json_array_get(evs, 0)), "parent")), A_SLEEP);
+  ck_assert_msg(strstr(err, "search: 1 row"), "%s", err);
+  json_decref(evs);
+  free(out);
+  free(err);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, NULL, ARGS("search", "-3h | * | FILE_MODIFIED | *", "--limit", "25")), 0);
+  lines = 0;
+  for (char *p = out; (p = strchr(p, '\n')); p++) lines++;
+  ck_assert_int_eq(lines, 25);
+  free(out);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, NULL, ARGS("search", "-3h | * | DNS_REQUEST | event/DOMAIN_NAME is \"nope\"")), 1);
+  free(out);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, NULL, &err, ARGS("search", "-3h | * | DNS_REQUEST | event/X is \"open")), 5);
+  ck_assert_msg(strstr(err, "EPARSE") && strstr(err, "params.query:"), "%s", err);
+  free(err);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, NULL, ARGS("export", "-3h | * | NEW_PROCESS | *")), 0);
+  evs = ndjson(out);
+  ck_assert_int_eq(json_array_size(evs), 3);
+  json_decref(evs);
+  free(out);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, NULL, ARGS("--json", "objects", "domain", "tree.example")), 0);
+  json_t *ob = json_loads(out, 0, NULL);
+  ck_assert_int_eq(json_integer_value(json_object_get(ob, "total")), 1);
+  ck_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(ob, "sensors"), 0), "sid")), s.id.sid);
+  json_decref(ob);
+  free(out);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, NULL, ARGS("objects", "domain", "tree.example")), 0);
+  ck_assert_msg(strstr(out, "TOTAL") && strstr(out, "sim-host"), "%s", out);
+  free(out);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, NULL, NULL, ARGS("objects", "domain", "never.example")), 1);
+
   /* Graph of sleep: bash → sh → sleep, and sleep's DNS request below it. */
   ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, &err, ARGS("graph", A_SLEEP)), 0);
   char *l_bash = strstr(out, " /usr/bin/bash (pid 100) "), *l_sh = strstr(out, "\n└─ "),
