@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cmd_table.h"
+#include "shared/alloc.h"
 
 int cli_exit_for(int code) {
   switch (code < 0 ? -code : code) {
@@ -134,5 +135,39 @@ int cli_call_list(struct cli *c, const char *method, json_t *params, const char 
     if (!cursor) break;
   }
   json_decref(params);
+  return CLI_OK;
+}
+
+int cli_read_file(const char *cmd, const char *path, size_t max, char **text, size_t *len) {
+  bool in = !strcmp(path, "-");
+  FILE *f = in ? stdin : fopen(path, "rb");
+  *text = NULL;
+  if (!f) {
+    cli_usage(cmd, "%s: %s", path, strerror(errno));
+    return CLI_USAGE;
+  }
+  size_t cap = 4096, n = 0;
+  char *buf = vg_xmalloc(cap + 1);
+  for (;;) {
+    if (n == cap) {
+      if (cap > max) break;
+      cap *= 2;
+      buf = vg_xrealloc(buf, cap + 1);
+    }
+    size_t r = fread(buf + n, 1, cap - n, f);
+    n += r;
+    if (r == 0) break;
+  }
+  bool err = ferror(f) != 0;
+  if (!in) fclose(f);
+  if (err || n > max) {
+    free(buf);
+    if (err) cli_usage(cmd, "%s: read error", path);
+    else cli_usage(cmd, "%s: larger than %zu bytes", path, max);
+    return CLI_USAGE;
+  }
+  buf[n] = '\0';
+  *text = buf;
+  if (len) *len = n;
   return CLI_OK;
 }

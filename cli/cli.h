@@ -64,4 +64,9 @@ long long cli_number(const char *cmd, const char *what, const char *s, long long
 /* A duration in seconds from 90, 90s, 5m, 2h, 7d, 1w; -1 after cli_usage. */
 long long cli_seconds(const char *cmd, const char *what, const char *s, long long max);
 
+/* A whole file ("-" = stdin) of at most max bytes into a heap string
+ * (NUL-terminated; *len its length). CLI_OK, or CLI_USAGE after printing
+ * what went wrong (naming the command and the file). */
+int cli_read_file(const char *cmd, const char *path, size_t max, char **text, size_t *len);
+
 #endif

@@ -14,22 +14,6 @@
 #define TASK_WAIT_DEFAULT_S 60
 #define TASK_WAIT_MAX_S 3600
 
-/* One event {routing, event}: "TIME TYPE SID {payload}". */
-static void print_event(struct cli *c, const json_t *ev) {
-  if (c->json) {
-    output_json_line(stdout, ev);
-  } else {
-    const json_t *r = json_object_get(ev, "routing");
-    char t[64];
-    char *body = json_dumps(json_object_get(ev, "event"), JSON_COMPACT);
-    printf("%s %s %s %s\n", output_time(json_integer_value(json_object_get(r, "event_time")), t, sizeof t),
-           json_string_value(json_object_get(r, "event_type")), json_string_value(json_object_get(r, "sid")),
-           body ? body : "{}");
-    free(body);
-  }
-  fflush(stdout);
-}
-
 int cmd_task(struct cli *c, int argc, char **argv) {
   static const struct option opts[] = {{"wait", required_argument, NULL, 'w'},
                                        {"queue-ttl", required_argument, NULL, 'q'},
@@ -96,7 +80,7 @@ int cmd_task(struct cli *c, int argc, char **argv) {
       return n ? CLI_OK : CLI_TIMEOUT;
     }
     json_t *ev = json_object_get(push, "event");
-    print_event(c, ev);
+    output_event(stdout, ev, c->json);
     replies++;
     bool last = task_reply_final(command, ev);
     json_decref(push);
@@ -181,7 +165,7 @@ int cmd_task_stream(struct cli *c, int argc, char **argv) {
       goto out;
     }
     if (json_integer_value(json_object_get(push, "sub")) == sub) {
-      print_event(c, json_object_get(push, "event"));
+      output_event(stdout, json_object_get(push, "event"), c->json);
       seen++;
     }
     json_decref(push);

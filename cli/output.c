@@ -26,6 +26,21 @@ void output_json_line(FILE *f, const json_t *v) {
   free(s);
 }
 
+void output_event(FILE *f, const json_t *ev, bool json) {
+  if (json) {
+    output_json_line(f, ev);
+  } else {
+    const json_t *r = json_object_get(ev, "routing");
+    char t[64];
+    char *body = json_dumps(json_object_get(ev, "event"), JSON_COMPACT);
+    fprintf(f, "%s %s %s %s\n", output_time(json_integer_value(json_object_get(r, "event_time")), t, sizeof t),
+            json_string_value(json_object_get(r, "event_type")), json_string_value(json_object_get(r, "sid")),
+            body ? body : "{}");
+    free(body);
+  }
+  fflush(f);
+}
+
 static const json_t *member(const json_t *o, const char *path) {
   char part[128];
   while (o && *path) {

@@ -32,6 +32,9 @@ void output_list(FILE *f, const json_t *items, const struct output_col *cols, bo
 void output_record(FILE *f, const json_t *obj, const struct output_col *cols, bool json);
 /* v as one compact JSON line. */
 void output_json_line(FILE *f, const json_t *v);
+/* One event {routing, event}: "TIME TYPE SID {payload}", or the envelope as
+ * one JSON line with json; flushed. */
+void output_event(FILE *f, const json_t *ev, bool json);
 /* ms since the epoch as RFC 3339 UTC with milliseconds into buf. */
 const char *output_time(int64_t ms, char *buf, size_t n);
 

@@ -18,100 +18,13 @@
 #include "shared/buf.h"
 #include "shared/creds.h"
 #include "shared/pki.h"
+#include "tests/harness/ctl_proc.h"
 #include "tests/harness/harness.h"
 #include "tests/harness/sensor_sim_fs.h"
 
 static struct harness_vigild d;
 static struct vg_creds admin; /* from the credentials file vigild wrote */
 static char *home, *creds_file, *ctl;
-
-/* A running vigilctl: its stdout read line by line. */
-struct proc {
-  pid_t pid;
-  int out;         /* stdout pipe */
-  char *err_path;  /* stderr goes to this file */
-  struct vg_buf buf;
-};
-
-/* Start vigilctl with args; env entries "NAME=value" are added to a clean
- * environment (HOME = the test's home, no VIGIL_*). stdin_text may be NULL. */
-static void start(struct proc *p, const char *const *env, const char *stdin_text, const char *const *args) {
-  int o[2], in[2];
-  ck_assert_int_eq(pipe2(o, O_CLOEXEC), 0);
-  ck_assert_int_eq(pipe2(in, O_CLOEXEC), 0);
-  static int n;
-  p->err_path = vg_xasprintf("%s/stderr-%d", home, n++);
-  vg_buf_init(&p->buf, 16u << 20);
-  p->pid = fork();
-  if (p->pid == 0) {
-    dup2(o[1], 1);
-    dup2(in[0], 0);
-    int e = open(p->err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    dup2(e, 2);
-    clearenv();
-    setenv("HOME", home, 1);
-    setenv("PATH", "/usr/bin:/bin", 1);
-    for (int i = 0; env && env[i]; i++) putenv((char *)env[i]);
-    /* args[0] may name another program (an absolute path) to run instead. */
-    const char *bin = args[0][0] == '/' ? args[0] : ctl;
-    char *argv[64] = {(char *)bin};
-    int k = 1;
-    for (int i = bin == ctl ? 0 : 1; args[i] && k < 63; i++) argv[k++] = (char *)args[i];
-    argv[k] = NULL;
-    execv(bin, argv);
-    _exit(127);
-  }
-  close(o[1]);
-  close(in[0]);
-  if (stdin_text) ck_assert(write(in[1], stdin_text, strlen(stdin_text)) == (ssize_t)strlen(stdin_text));
-  close(in[1]);
-  p->out = o[0];
-}
-
-/* The next stdout line (heap, without \n) within timeout_ms, or NULL at EOF/timeout. */
-static char *next_line(struct proc *p, int timeout_ms) {
-  for (;;) {
-    const char *s = vg_buf_cstr(&p->buf);
-    const char *nl = memchr(s, '\n', p->buf.len);
-    if (nl) {
-      char *line = vg_xstrndup(s, (size_t)(nl - s));
-      vg_buf_consume(&p->buf, (size_t)(nl - s) + 1);
-      return line;
-    }
-    struct pollfd pf = {.fd = p->out, .events = POLLIN};
-    if (poll(&pf, 1, timeout_ms) <= 0) return NULL;
-    char chunk[4096];
-    ssize_t n = read(p->out, chunk, sizeof chunk);
-    if (n <= 0) return NULL;
-    vg_buf_append(&p->buf, chunk, (size_t)n);
-  }
-}
-
-/* Wait; the exit code, with the rest of stdout and stderr (heap). */
-static int finish(struct proc *p, char **out, char **err) {
-  char chunk[4096];
-  ssize_t n;
-  while ((n = read(p->out, chunk, sizeof chunk)) > 0) vg_buf_append(&p->buf, chunk, (size_t)n);
-  close(p->out);
-  int st;
-  waitpid(p->pid, &st, 0);
-  if (out) *out = vg_xstrdup(vg_buf_cstr(&p->buf));
-  if (err) *err = harness_read_file(p->err_path, NULL);
-  vg_buf_cleanup(&p->buf);
-  unlink(p->err_path);
-  free(p->err_path);
-  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
-/* Run to the end: exit code, stdout, stderr (both heap; NULL = not wanted). */
-static int run(const char *const *env, const char *stdin_text, char **out, char **err, const char *const *args) {
-  struct proc p;
-  start(&p, env, stdin_text, args);
-  return finish(&p, out, err);
-}
-
-#define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
-#define ENV(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 static char *env_creds(void) { return vg_xasprintf("VIGIL_CREDS_FILE=%s", creds_file); }
 
@@ -123,6 +36,7 @@ static void setup(void) {
   free(t);
   home = harness_mkdtemp("vigilctl-home");
   ctl = harness_binary_path("cli/vigilctl");
+  ctl_proc_init(home, ctl);
 }
 
 static void teardown(void) {
@@ -136,7 +50,7 @@ static void teardown(void) {
 /* A new API key of role (the secret, heap) through vigilctl itself. */
 static char *make_key(const char *role) {
   char *ce = env_creds(), *out;
-  ck_assert_int_eq(run(ENV(ce), NULL, &out, NULL, ARGS("--json", "keys", "create", role, "--role", role)), 0);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, NULL, ARGS("--json", "keys", "create", role, "--role", role)), 0);
   json_t *j = json_loads(out, 0, NULL);
   ck_assert_ptr_nonnull(j);
   char *k = vg_xstrdup(json_string_value(json_object_get(j, "api_key")));
@@ -157,13 +71,13 @@ static const char *role_of(const char *json_text) {
 START_TEST(t_login_and_resolution) {
   char *out, *err;
   /* Nothing configured: exit 3, and the message says what to do. */
-  ck_assert_int_eq(run(NULL, NULL, NULL, &err, ARGS("whoami")), 3);
+  ck_assert_int_eq(ctl_proc_run(NULL, NULL, NULL, &err, ARGS("whoami")), 3);
   ck_assert_ptr_nonnull(strstr(err, "vigilctl login"));
   free(err);
 
   /* vigild's credentials.yaml works as-is through VIGIL_CREDS_FILE. */
   char *ce = env_creds();
-  ck_assert_int_eq(run(ENV(ce), NULL, &out, NULL, ARGS("whoami", "--json")), 0);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, NULL, ARGS("whoami", "--json")), 0);
   ck_assert_str_eq(role_of(out), "admin");
   ck_assert_ptr_nonnull(strstr(out, admin.oid));
   free(out);
@@ -174,13 +88,13 @@ START_TEST(t_login_and_resolution) {
   harness_write_file(open_copy, text);
   chmod(open_copy, 0644);
   char *eo = vg_xasprintf("VIGIL_CREDS_FILE=%s", open_copy);
-  ck_assert_int_eq(run(ENV(eo), NULL, NULL, &err, ARGS("whoami")), 3);
+  ck_assert_int_eq(ctl_proc_run(ENV(eo), NULL, NULL, &err, ARGS("whoami")), 3);
   ck_assert_ptr_nonnull(strstr(err, "chmod 600"));
   free(err);
 
   /* login with flags, verified, written 0600 as environment "lab". */
   char *viewer = make_key("viewer");
-  ck_assert_int_eq(run(NULL, NULL, NULL, &err,
+  ck_assert_int_eq(ctl_proc_run(NULL, NULL, NULL, &err,
                        ARGS("login", "--env", "lab", "--url", admin.url, "--oid", admin.oid, "--api-key", viewer,
                             "--ca", admin.ca_file)),
                    0);
@@ -190,14 +104,14 @@ START_TEST(t_login_and_resolution) {
   struct stat st;
   ck_assert_int_eq(stat(user_file, &st), 0);
   ck_assert_int_eq(st.st_mode & 0777, 0600);
-  ck_assert_int_eq(run(NULL, NULL, &out, NULL, ARGS("--json", "whoami")), 0);
+  ck_assert_int_eq(ctl_proc_run(NULL, NULL, &out, NULL, ARGS("--json", "whoami")), 0);
   ck_assert_str_eq(role_of(out), "viewer");
   ck_assert_ptr_nonnull(strstr(out, "\"env\":\"lab\""));
   free(out);
 
   /* A wrong key is not saved: exit 4, the file unchanged. */
   char *before = harness_read_file(user_file, NULL);
-  ck_assert_int_eq(run(NULL, NULL, NULL, &err,
+  ck_assert_int_eq(ctl_proc_run(NULL, NULL, NULL, &err,
                        ARGS("login", "--env", "bad", "--url", admin.url, "--oid", admin.oid, "--api-key",
                             "vk_0000", "--ca", admin.ca_file)),
                    4);
@@ -209,50 +123,50 @@ START_TEST(t_login_and_resolution) {
 
   /* login by prompts (stdin), as environment "prod" with the admin key. */
   char *answers = vg_xasprintf("%s\n%s\n%s\n%s\n", admin.url, admin.oid, admin.api_key, admin.ca_file);
-  ck_assert_int_eq(run(NULL, answers, NULL, &err, ARGS("login", "--env", "prod")), 0);
+  ck_assert_int_eq(ctl_proc_run(NULL, answers, NULL, &err, ARGS("login", "--env", "prod")), 0);
   ck_assert_ptr_nonnull(strstr(err, "API key: "));
   free(err);
   free(answers);
-  ck_assert_int_eq(run(NULL, NULL, &out, NULL, ARGS("--json", "whoami")), 0);
+  ck_assert_int_eq(ctl_proc_run(NULL, NULL, &out, NULL, ARGS("--json", "whoami")), 0);
   ck_assert_str_eq(role_of(out), "admin"); /* login made prod the default */
   free(out);
-  ck_assert_int_eq(run(NULL, NULL, &out, NULL, ARGS("use", "lab")), 0);
+  ck_assert_int_eq(ctl_proc_run(NULL, NULL, &out, NULL, ARGS("use", "lab")), 0);
   free(out);
-  ck_assert_int_eq(run(NULL, NULL, &out, NULL, ARGS("--json", "whoami")), 0);
+  ck_assert_int_eq(ctl_proc_run(NULL, NULL, &out, NULL, ARGS("--json", "whoami")), 0);
   ck_assert_str_eq(role_of(out), "viewer");
   free(out);
-  ck_assert_int_eq(run(NULL, NULL, &out, NULL, ARGS("--json", "--env", "prod", "whoami")), 0);
+  ck_assert_int_eq(ctl_proc_run(NULL, NULL, &out, NULL, ARGS("--json", "--env", "prod", "whoami")), 0);
   ck_assert_str_eq(role_of(out), "admin");
   free(out);
-  ck_assert_int_eq(run(NULL, NULL, NULL, &err, ARGS("use", "nope")), 1);
+  ck_assert_int_eq(ctl_proc_run(NULL, NULL, NULL, &err, ARGS("use", "nope")), 1);
   free(err);
 
   /* Order: VIGIL_CREDS_FILE (admin) beats the user file (lab: viewer)... */
-  ck_assert_int_eq(run(ENV(ce), NULL, &out, NULL, ARGS("--json", "whoami")), 0);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, NULL, ARGS("--json", "whoami")), 0);
   ck_assert_str_eq(role_of(out), "admin");
   free(out);
   /* ...the environment (analyst) beats VIGIL_CREDS_FILE... */
   char *analyst = make_key("analyst");
   char *eu = vg_xasprintf("VIGIL_URL=%s", admin.url), *eoid = vg_xasprintf("VIGIL_OID=%s", admin.oid),
        *ek = vg_xasprintf("VIGIL_API_KEY=%s", analyst), *eca = vg_xasprintf("VIGIL_CA=%s", admin.ca_file);
-  ck_assert_int_eq(run(ENV(ce, eu, eoid, ek, eca), NULL, &out, NULL, ARGS("--json", "whoami")), 0);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce, eu, eoid, ek, eca), NULL, &out, NULL, ARGS("--json", "whoami")), 0);
   ck_assert_str_eq(role_of(out), "analyst");
   free(out);
   /* ...and flags (viewer) beat the environment. */
-  ck_assert_int_eq(run(ENV(ce, eu, eoid, ek, eca), NULL, &out, NULL,
+  ck_assert_int_eq(ctl_proc_run(ENV(ce, eu, eoid, ek, eca), NULL, &out, NULL,
                        ARGS("--json", "whoami", "--url", admin.url, "--oid", admin.oid, "--api-key", viewer, "--ca",
                             admin.ca_file)),
                    0);
   ck_assert_str_eq(role_of(out), "viewer");
   free(out);
   /* A half-given source is an error, not a fallback. */
-  ck_assert_int_eq(run(ENV(ce), NULL, NULL, &err, ARGS("whoami", "--url", admin.url)), 3);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, NULL, &err, ARGS("whoami", "--url", admin.url)), 3);
   ck_assert_ptr_nonnull(strstr(err, "--oid is missing"));
   free(err);
 
   /* A malformed user file: exit 3 with file:line:col. */
   harness_write_file(user_file, "default: lab\nenvironments:\n  lab: {url: wss://x, oid: nope, api_key: k}\n");
-  ck_assert_int_eq(run(NULL, NULL, NULL, &err, ARGS("whoami")), 3);
+  ck_assert_int_eq(ctl_proc_run(NULL, NULL, NULL, &err, ARGS("whoami")), 3);
   ck_assert_msg(strstr(err, "credentials.yaml:3:") && strstr(err, "UUID"), "%s", err);
   free(err);
 
@@ -310,12 +224,12 @@ START_TEST(t_commands) {
   const char *sa = a.s.id.sid, *sb = b.s.id.sid;
 
   /* sensors list: a table by default, NDJSON with --json. */
-  ck_assert_int_eq(run(ENV(ce), NULL, &out, NULL, ARGS("sensors", "list")), 0);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, NULL, ARGS("sensors", "list")), 0);
   ck_assert(strncmp(out, "SID ", 4) == 0);
   ck_assert_ptr_nonnull(strstr(out, sa));
   ck_assert_ptr_nonnull(strstr(out, sb));
   free(out);
-  ck_assert_int_eq(run(ENV(ce), NULL, &out, NULL, ARGS("sensors", "list", "--json")), 0);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, NULL, ARGS("sensors", "list", "--json")), 0);
   int lines = 0;
   for (char *l = strtok(out, "\n"); l; l = strtok(NULL, "\n"), lines++) {
     json_t *j = json_loads(l, 0, NULL);
@@ -324,39 +238,39 @@ START_TEST(t_commands) {
   }
   ck_assert_int_eq(lines, 2);
   free(out);
-  ck_assert_int_eq(run(ENV(ce), NULL, &out, NULL, ARGS("--json", "sensors", "list", "--online")), 0);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, NULL, ARGS("--json", "sensors", "list", "--online")), 0);
   ck_assert_ptr_nonnull(strstr(out, sa));
   ck_assert_ptr_null(strstr(out, sb));
   free(out);
 
   /* sensors get; unknown sid exit 1; usage errors exit 2. */
-  ck_assert_int_eq(run(ENV(ce), NULL, &out, NULL, ARGS("sensors", "get", sa)), 0);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, NULL, ARGS("sensors", "get", sa)), 0);
   ck_assert_ptr_nonnull(strstr(out, "online"));
   free(out);
-  ck_assert_int_eq(run(ENV(ce), NULL, NULL, &err, ARGS("sensors", "get", "0f8e6b52-2c3d-4e5f-8a9b-0c1d2e3f4a5b")), 1);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, NULL, &err, ARGS("sensors", "get", "0f8e6b52-2c3d-4e5f-8a9b-0c1d2e3f4a5b")), 1);
   ck_assert_ptr_nonnull(strstr(err, "ENOTFOUND"));
   free(err);
-  ck_assert_int_eq(run(ENV(ce), NULL, NULL, &err, ARGS("sensors", "get")), 2);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, NULL, &err, ARGS("sensors", "get")), 2);
   ck_assert_ptr_nonnull(strstr(err, "usage: vigilctl sensors get SID"));
   free(err);
-  ck_assert_int_eq(run(ENV(ce), NULL, NULL, NULL, ARGS("nosuch")), 2);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, NULL, NULL, ARGS("nosuch")), 2);
 
   /* tag add with ttl, tag remove. */
-  ck_assert_int_eq(run(ENV(ce), NULL, &out, NULL, ARGS("--json", "tag", "add", sa, "hunt", "--ttl", "2h")), 0);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, NULL, ARGS("--json", "tag", "add", sa, "hunt", "--ttl", "2h")), 0);
   json_t *j = json_loads(out, 0, NULL);
   json_int_t exp = json_integer_value(json_object_get(json_object_get(j, "tags"), "hunt"));
   int64_t now = (int64_t)time(NULL) * 1000;
   ck_assert_msg(exp > now + 7000000 && exp < now + 7300000, "expiry %lld", (long long)exp);
   json_decref(j);
   free(out);
-  ck_assert_int_eq(run(ENV(ce), NULL, &out, NULL, ARGS("tag", "add", sa, "keep")), 0);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, NULL, ARGS("tag", "add", sa, "keep")), 0);
   ck_assert_ptr_nonnull(strstr(out, "keep\t-"));
   free(out);
-  ck_assert_int_eq(run(ENV(ce), NULL, &out, NULL, ARGS("--json", "sensors", "list", "--tag", "hunt")), 0);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, NULL, ARGS("--json", "sensors", "list", "--tag", "hunt")), 0);
   ck_assert_ptr_nonnull(strstr(out, sa));
   ck_assert_ptr_null(strstr(out, sb));
   free(out);
-  ck_assert_int_eq(run(ENV(ce), NULL, &out, NULL, ARGS("tag", "remove", sa, "hunt")), 0);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, NULL, ARGS("tag", "remove", sa, "hunt")), 0);
   ck_assert_ptr_null(strstr(out, "hunt"));
   free(out);
 
@@ -366,7 +280,7 @@ START_TEST(t_commands) {
   harness_write_file(f, "hello\n");
   char *cmd = vg_xasprintf("file_info %s", f);
   time_t t0 = time(NULL);
-  ck_assert_int_eq(run(ENV(ce), NULL, &out, &err, ARGS("task", sa, cmd, "--wait", "30")), 0);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, &err, ARGS("task", sa, cmd, "--wait", "30")), 0);
   ck_assert_msg(time(NULL) - t0 < 20, "task waited for the deadline");
   ck_assert_ptr_nonnull(strstr(out, " RECEIPT "));
   ck_assert_ptr_nonnull(strstr(out, " FILE_INFO_REP "));
@@ -374,7 +288,7 @@ START_TEST(t_commands) {
   ck_assert_ptr_nonnull(strstr(err, "2 replies"));
   free(out);
   free(err);
-  ck_assert_int_eq(run(ENV(ce), NULL, &out, NULL, ARGS("--json", "task", sa, cmd)), 0);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, NULL, ARGS("--json", "task", sa, cmd)), 0);
   int n = 0;
   for (char *l = strtok(out, "\n"); l; l = strtok(NULL, "\n"), n++) {
     json_t *x = json_loads(l, 0, NULL);
@@ -384,24 +298,24 @@ START_TEST(t_commands) {
   ck_assert_int_eq(n, 4); /* the task.send result, 2 events, the end */
   free(out);
   /* An offline sensor: refused (5); --queue-ttl queues it. */
-  ck_assert_int_eq(run(ENV(ce), NULL, NULL, &err, ARGS("task", sb, cmd, "--wait", "2")), 5);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, NULL, &err, ARGS("task", sb, cmd, "--wait", "2")), 5);
   ck_assert_ptr_nonnull(strstr(err, "EOFFLINE"));
   free(err);
   /* A viewer may not task: 5. */
   char *viewer = make_key("viewer");
   char *eu = vg_xasprintf("VIGIL_URL=%s", admin.url), *eoid = vg_xasprintf("VIGIL_OID=%s", admin.oid),
        *ek = vg_xasprintf("VIGIL_API_KEY=%s", viewer), *eca = vg_xasprintf("VIGIL_CA=%s", admin.ca_file);
-  ck_assert_int_eq(run(ENV(eu, eoid, ek, eca), NULL, NULL, &err, ARGS("task", sa, cmd)), 5);
+  ck_assert_int_eq(ctl_proc_run(ENV(eu, eoid, ek, eca), NULL, NULL, &err, ARGS("task", sa, cmd)), 5);
   ck_assert_ptr_nonnull(strstr(err, "EPERM"));
   free(err);
 
   /* stream: NDJSON events of a sensor. */
-  struct proc sp;
+  struct ctl_proc sp;
   char *sid_arg = vg_xasprintf("--sid=%s", sa);
-  start(&sp, ENV(ce), NULL, ARGS("--json", "stream", sid_arg, "--count", "2", "--for", "20"));
+  ctl_proc_start(&sp, ENV(ce), NULL, ARGS("--json", "stream", sid_arg, "--count", "2", "--for", "20"));
   usleep(700 * 1000);
   ck_assert_int_eq(sensor_sim_send_batch(&a.s, 100, 2, NULL), 0);
-  ck_assert_int_eq(finish(&sp, &out, NULL), 0);
+  ck_assert_int_eq(ctl_proc_finish(&sp, &out, NULL), 0);
   n = 0;
   for (char *l = strtok(out, "\n"); l; l = strtok(NULL, "\n"), n++) {
     json_t *e = json_loads(l, 0, NULL);
@@ -412,29 +326,29 @@ START_TEST(t_commands) {
   free(out);
 
   /* keys and installation keys. */
-  ck_assert_int_eq(run(ENV(ce), NULL, &out, NULL, ARGS("--json", "keys", "list")), 0);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, NULL, ARGS("--json", "keys", "list")), 0);
   ck_assert_int_eq(count_prefix(out, "{\"key_id\""), 2); /* bootstrap admin, viewer */
   free(out);
-  ck_assert_int_eq(run(ENV(ce), NULL, &out, NULL, ARGS("keys", "list")), 0);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, NULL, ARGS("keys", "list")), 0);
   ck_assert(strncmp(out, "KEY_ID ", 7) == 0);
   free(out);
-  ck_assert_int_eq(run(ENV(eu, eoid, ek, eca), NULL, NULL, NULL, ARGS("keys", "list")), 5);
-  ck_assert_int_eq(run(ENV(ce), NULL, &out, NULL, ARGS("--json", "installation-keys", "create", "linux")), 0);
+  ck_assert_int_eq(ctl_proc_run(ENV(eu, eoid, ek, eca), NULL, NULL, NULL, ARGS("keys", "list")), 5);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, NULL, ARGS("--json", "installation-keys", "create", "linux")), 0);
   j = json_loads(out, 0, NULL);
   char *iid = vg_xstrdup(json_string_value(json_object_get(json_object_get(j, "installation_key"), "iid")));
   ck_assert_ptr_nonnull(json_string_value(json_object_get(j, "key")));
   json_decref(j);
   free(out);
-  ck_assert_int_eq(run(ENV(ce), NULL, &out, NULL, ARGS("installation-keys", "list")), 0);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, NULL, ARGS("installation-keys", "list")), 0);
   ck_assert_ptr_nonnull(strstr(out, iid));
   free(out);
-  ck_assert_int_eq(run(ENV(ce), NULL, &out, NULL, ARGS("installation-keys", "revoke", iid)), 0);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, NULL, ARGS("installation-keys", "revoke", iid)), 0);
   free(out);
-  ck_assert_int_eq(run(ENV(ce), NULL, &out, NULL, ARGS("installation-keys", "list")), 0);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, NULL, ARGS("installation-keys", "list")), 0);
   ck_assert_ptr_null(strstr(out, iid));
   free(out);
   /* keys revoke: the viewer key stops working. */
-  ck_assert_int_eq(run(ENV(ce), NULL, &out, NULL, ARGS("--json", "keys", "list")), 0);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, NULL, ARGS("--json", "keys", "list")), 0);
   char *kid = NULL;
   for (char *l = strtok(out, "\n"); l; l = strtok(NULL, "\n")) {
     json_t *k = json_loads(l, 0, NULL);
@@ -443,27 +357,27 @@ START_TEST(t_commands) {
     json_decref(k);
   }
   free(out);
-  ck_assert_int_eq(run(ENV(ce), NULL, &out, NULL, ARGS("keys", "revoke", kid)), 0);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, NULL, ARGS("keys", "revoke", kid)), 0);
   free(out);
 
   /* audit: the state changes above, newest first, with a relative start. */
-  ck_assert_int_eq(run(ENV(ce), NULL, &out, NULL, ARGS("--json", "audit", "--start", "-1h", "--limit", "500")), 0);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, NULL, ARGS("--json", "audit", "--start", "-1h", "--limit", "500")), 0);
   ck_assert_ptr_nonnull(strstr(out, "\"method\":\"keys.revoke\""));
   ck_assert_ptr_nonnull(strstr(out, "\"method\":\"sensors.tags.add\""));
   ck_assert_ptr_nonnull(strstr(out, "\"method\":\"task.send\""));
   ck_assert(strncmp(out, "{\"time\"", 7) == 0);
   free(out);
-  ck_assert_int_eq(run(ENV(ce), NULL, &out, NULL, ARGS("audit", "--start", "2999-01-01T00:00:00Z")), 0);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, NULL, ARGS("audit", "--start", "2999-01-01T00:00:00Z")), 0);
   ck_assert_int_eq(count_prefix(out, "20"), 0);
   free(out);
-  ck_assert_int_eq(run(ENV(ce), NULL, NULL, &err, ARGS("audit", "--start", "yesterday")), 2);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, NULL, &err, ARGS("audit", "--start", "yesterday")), 2);
   ck_assert_ptr_nonnull(strstr(err, "not a time"));
   free(err);
 
   /* sensors delete. */
-  ck_assert_int_eq(run(ENV(ce), NULL, &out, NULL, ARGS("sensors", "delete", sb)), 0);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, NULL, ARGS("sensors", "delete", sb)), 0);
   free(out);
-  ck_assert_int_eq(run(ENV(ce), NULL, NULL, NULL, ARGS("sensors", "get", sb)), 1);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, NULL, NULL, ARGS("sensors", "get", sb)), 1);
 
   free(kid);
   free(iid);
@@ -523,13 +437,13 @@ START_TEST(t_spotcheck) {
   sim_enroll(&a, "spot-a", true);
   sim_enroll(&b, "spot-b", true);
   sim_enroll(&c, "spot-c", false); /* offline until the test starts it */
-  ck_assert_int_eq(run(ENV(ce), NULL, NULL, NULL, ARGS("tag", "add", a.s.id.sid, "prod")), 0);
-  ck_assert_int_eq(run(ENV(ce), NULL, NULL, NULL, ARGS("tag", "add", a.s.id.sid, "web")), 0);
-  ck_assert_int_eq(run(ENV(ce), NULL, NULL, NULL, ARGS("tag", "add", b.s.id.sid, "prod")), 0);
-  ck_assert_int_eq(run(ENV(ce), NULL, NULL, NULL, ARGS("tag", "add", c.s.id.sid, "prod")), 0);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, NULL, NULL, ARGS("tag", "add", a.s.id.sid, "prod")), 0);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, NULL, NULL, ARGS("tag", "add", a.s.id.sid, "web")), 0);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, NULL, NULL, ARGS("tag", "add", b.s.id.sid, "prod")), 0);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, NULL, NULL, ARGS("tag", "add", c.s.id.sid, "prod")), 0);
 
   /* By pattern and depth, sensors having both tags: A only; exact lines. */
-  ck_assert_int_eq(run(ENV(ce), NULL, &out, &err, ARGS("spotcheck", "--tags", "prod,web", "--file-pattern", root,
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, &err, ARGS("spotcheck", "--tags", "prod,web", "--file-pattern", root,
                                                         "*.bin", "1")),
                    0);
   char *l1 = line_of('>', &a, "sim-host", NULL), *l3 = line_of('.', &a, "sim-host", NULL);
@@ -555,7 +469,7 @@ START_TEST(t_spotcheck) {
   /* By hash and by YARA rule (files to depth 5), -t tags the sensors hit. */
   char *rule = vg_xasprintf("%s/r.yar", home);
   harness_write_file(rule, "rule evil_marker { strings: $a = \"EVIL-MARKER-7d1f\" condition: $a }\n");
-  ck_assert_int_eq(run(ENV(ce), NULL, &out, &err,
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, &err,
                        ARGS("spotcheck", "--tags", "prod,web", "--file-hash", root, "*.bin", "5", sha, "-yf", rule,
                             root, "*", "5", "-t", "found-it", "--tag-ttl", "1h")),
                    0);
@@ -565,14 +479,14 @@ START_TEST(t_spotcheck) {
   ck_assert_ptr_nonnull(strstr(out, "\"RULE_NAME\":\"evil_marker\""));
   free(out);
   free(err);
-  ck_assert_int_eq(run(ENV(ce), NULL, &out, NULL, ARGS("--json", "sensors", "list", "--tag", "found-it")), 0);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, NULL, ARGS("--json", "sensors", "list", "--tag", "found-it")), 0);
   ck_assert_ptr_nonnull(strstr(out, a.s.id.sid));
   ck_assert_ptr_null(strstr(out, b.s.id.sid));
   free(out);
 
   /* --file: file_info, then file_hash joins the hit (one line per file). */
   char *evil = vg_xasprintf("%s/a/evil.bin", root);
-  ck_assert_int_eq(run(ENV(ce), NULL, &out, NULL, ARGS("spotcheck", "--tags", "prod,web", "-f", evil)), 0);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, NULL, ARGS("spotcheck", "--tags", "prod,web", "-f", evil)), 0);
   ck_assert_int_eq(count_prefix(out, "! "), 1);
   char *want = vg_xasprintf("\"FILE_PATH\":\"%s\"", evil);
   ck_assert_msg(strstr(out, want) && strstr(out, sha) && strstr(out, "\"FILE_SIZE\":16"), "%s", out);
@@ -587,7 +501,7 @@ START_TEST(t_spotcheck) {
     _exit(127);
   }
   usleep(300 * 1000);
-  ck_assert_int_eq(run(ENV(ce), NULL, &out, NULL, ARGS("spotcheck", "--tags", "prod,web", "--yara-process", rule, "sh")),
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, NULL, ARGS("spotcheck", "--tags", "prod,web", "--yara-process", rule, "sh")),
                    0);
   kill(sh, SIGKILL);
   waitpid(sh, NULL, 0);
@@ -596,7 +510,7 @@ START_TEST(t_spotcheck) {
 
   /* A sensor error is an X line and the other checks go on: the simulated
    * sensor does not do system-wide scans. Nothing found + an error: 7. */
-  ck_assert_int_eq(run(ENV(ce), NULL, &out, &err, ARGS("spotcheck", "--tags", "prod,web", "--yara", rule, "--file",
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, &err, ARGS("spotcheck", "--tags", "prod,web", "--yara", rule, "--file",
                                                         "/nonexistent")),
                    7);
   char *xl = line_of('X', &a, "sim-host", ": --yara: YARA_SCAN_REP: EUNSUPPORTED system-wide scan not simulated");
@@ -607,7 +521,7 @@ START_TEST(t_spotcheck) {
   free(err);
 
   /* Nothing found: exit 1; registry flags are not applicable on Linux. */
-  ck_assert_int_eq(run(ENV(ce), NULL, &out, &err,
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, &err,
                        ARGS("spotcheck", "--tags", "prod,web", "--file", "/nonexistent/x", "--registry-key", "HKLM\\Run")),
                    1);
   ck_assert_int_eq(count_prefix(out, "! "), 0);
@@ -617,21 +531,21 @@ START_TEST(t_spotcheck) {
 
   /* -n 1 over A, B and the offline C: one sensor at a time; C shows `?`, and
    * its results once it comes online. */
-  struct proc p;
-  start(&p, ENV(ce), NULL, ARGS("spotcheck", "--tags", "prod", "-n", "1", "--retry-interval", "1", "--timeout",
+  struct ctl_proc p;
+  ctl_proc_start(&p, ENV(ce), NULL, ARGS("spotcheck", "--tags", "prod", "-n", "1", "--retry-interval", "1", "--timeout",
                                 "60", "--file", root));
   char *got[64];
   int ng = 0;
   bool c_started = false;
   char *cq = line_of('?', &c, "spot-c", NULL);
-  for (char *l; ng < 64 && (l = next_line(&p, 30000));) {
+  for (char *l; ng < 64 && (l = ctl_proc_next_line(&p, 30000));) {
     got[ng++] = l;
     if (!strcmp(l, cq) && !c_started) {
       sim_up(&c);
       c_started = true;
     }
   }
-  ck_assert_int_eq(finish(&p, NULL, &err), 0);
+  ck_assert_int_eq(ctl_proc_finish(&p, NULL, &err), 0);
   ck_assert_msg(c_started, "no offline line for C");
   /* Each started sensor finishes before the next starts (-n 1), and C's
    * `?` comes before its `>`. */
@@ -663,7 +577,7 @@ START_TEST(t_spotcheck) {
 
   /* -n 3: all three start before any finishes (the next ones are started
    * before replies are read). */
-  ck_assert_int_eq(run(ENV(ce), NULL, &out, NULL, ARGS("spotcheck", "--tags", "prod", "-n", "3", "--file", root)), 0);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, NULL, ARGS("spotcheck", "--tags", "prod", "-n", "3", "--file", root)), 0);
   ck_assert_msg(out[0] == '>' && strstr(out, "\n> ") && strstr(strstr(out, "\n> ") + 1, "\n> "), "%s", out);
   char *first_done = strstr(out, "\n. ");
   char *third_start = strstr(strstr(out, "\n> ") + 1, "\n> ");
@@ -672,18 +586,18 @@ START_TEST(t_spotcheck) {
 
   /* On a terminal (script(1) gives it one) a live progress line is drawn. */
   char *sc = vg_xasprintf("%s spotcheck --tags prod,web --file %s", ctl, root);
-  ck_assert_int_eq(run(ENV(ce), NULL, &out, NULL, ARGS("/usr/bin/script", "-qec", sc, "/dev/null")), 0);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, NULL, ARGS("/usr/bin/script", "-qec", sc, "/dev/null")), 0);
   ck_assert_msg(strstr(out, "\r\033[K[spotcheck] ") && strstr(out, "1/1 done"), "%s", out);
   free(out);
   free(sc);
 
   /* A sensor that never comes online: `?`, then exit 7 at --timeout. */
-  ck_assert_int_eq(run(ENV(ce), NULL, NULL, NULL, ARGS("tag", "add", b.s.id.sid, "lonely")), 0);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, NULL, NULL, ARGS("tag", "add", b.s.id.sid, "lonely")), 0);
   sensor_sim_fs_stop(b.fs);
   b.fs = NULL;
   sensor_sim_disconnect(&b.s);
   usleep(500 * 1000);
-  ck_assert_int_eq(run(ENV(ce), NULL, &out, &err, ARGS("spotcheck", "--tags", "lonely", "--timeout", "2",
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, &err, ARGS("spotcheck", "--tags", "lonely", "--timeout", "2",
                                                         "--retry-interval", "1", "--file", "/nonexistent")),
                    7);
   char *bq = line_of('?', &b, "sim-host", NULL);
@@ -694,7 +608,7 @@ START_TEST(t_spotcheck) {
   free(err);
 
   /* JSON records. */
-  ck_assert_int_eq(run(ENV(ce), NULL, &out, NULL, ARGS("--json", "spotcheck", "--tags", "prod,web", "--file", root)), 0);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, NULL, ARGS("--json", "spotcheck", "--tags", "prod,web", "--file", root)), 0);
   int n = 0;
   for (char *l = strtok(out, "\n"); l; l = strtok(NULL, "\n"), n++) {
     json_t *j = json_loads(l, 0, NULL);
