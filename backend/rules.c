@@ -60,7 +60,7 @@ static void org_free(struct org *o) {
     free(o->feeds[i].path);
   }
   free(o->feeds);
-  json_decref(o->index);
+  vg_expr_index_free(o->ix);
   json_decref(o->vars);
   free(o);
 }
@@ -122,28 +122,12 @@ static bool enabled(const struct crule *c) {
   return json_is_true(json_object_get(c->rec, "enabled"));
 }
 
-/* Rebuild the event-type index of o's enabled rules. */
+/* Rebuild the index of o's enabled rules (ids are positions in o->rules). */
 static void reindex(struct org *o) {
-  json_decref(o->index);
-  o->index = json_object();
-  for (size_t i = 0; i < o->nrules; i++) {
-    struct crule *c = o->rules[i];
-    if (!enabled(c)) continue;
-    const char *types[VG_LIMIT_EXPR_EVENT_TYPES * 4];
-    int n = vg_expr_event_types(c->rule->detect, types, sizeof(types) / sizeof(types[0]));
-    if (n < 0) {
-      types[0] = "*";
-      n = 1;
-    }
-    for (int k = 0; k < n; k++) {
-      json_t *arr = json_object_get(o->index, types[k]);
-      if (!arr) json_object_set_new(o->index, types[k], arr = json_array());
-      /* a type named twice by one rule indexes it once */
-      size_t last = json_array_size(arr);
-      if (last && json_integer_value(json_array_get(arr, last - 1)) == (json_int_t)i) continue;
-      json_array_append_new(arr, json_integer((json_int_t)i));
-    }
-  }
+  vg_expr_index_free(o->ix);
+  o->ix = vg_expr_index_new();
+  for (size_t i = 0; i < o->nrules; i++)
+    if (enabled(o->rules[i])) vg_expr_index_add(o->ix, (uint32_t)i, o->rules[i]->rule->detect);
 }
 
 struct load_ctx {
@@ -266,18 +250,12 @@ static void eval_rule(struct rules *r, struct org *o, struct crule *c, const jso
 void rules_eval_locked(struct rules *r, struct org *o, const json_t *ev,
                        const struct vg_routing *rt, int depth) {
   if (depth > VG_LIMIT_EXPR_EXTERNAL_DEPTH) return;
-  /* Positions first: a response may not change the rule list, but copy the
-   * two lists so the index may be rebuilt by nothing in between anyway. */
-  json_t *lists[2] = {json_object_get(o->index, rt->event_type), json_object_get(o->index, "*")};
-  size_t na = json_array_size(lists[0]), nb = json_array_size(lists[1]);
-  size_t *pos = vg_xreallocarray(NULL, na + nb + 1, sizeof(size_t));
-  size_t n = 0, ia = 0, ib = 0;
-  while (ia < na || ib < nb) { /* merge: rules run in list order */
-    size_t a = ia < na ? (size_t)json_integer_value(json_array_get(lists[0], ia)) : SIZE_MAX;
-    size_t b = ib < nb ? (size_t)json_integer_value(json_array_get(lists[1], ib)) : SIZE_MAX;
-    if (a < b) pos[n++] = a, ia++;
-    else pos[n++] = b, ib++;
-  }
+  /* Candidates first, copied out: a response re-enters this function for
+   * chained detections, and the index's scratch space is reused there. */
+  size_t span = vg_expr_index_span(o->ix);
+  if (!span) return;
+  uint32_t *pos = vg_xreallocarray(NULL, span, sizeof(*pos));
+  size_t n = vg_expr_index_candidates(o->ix, ev, rt, pos, span);
   struct crule **snap = vg_xreallocarray(NULL, n + 1, sizeof(*snap));
   for (size_t i = 0; i < n; i++) snap[i] = o->rules[pos[i]];
   free(pos);
@@ -292,7 +270,7 @@ void rules_on_event(void *ctx, struct ingest_event *e) {
   pthread_mutex_lock(&r->lock);
   struct org *o = rules_org_locked(r, rt->oid);
   /* Only an event some rule may match is decoded into a tree. */
-  if (o && (json_object_get(o->index, rt->event_type) || json_object_get(o->index, "*"))) {
+  if (o && vg_expr_index_covers(o->ix, rt->event_type)) {
     const json_t *ev = ingest_event_tree(e);
     if (ev) rules_eval_locked(r, o, ev, rt, 0);
   }

@@ -10,6 +10,7 @@
 #include "backend/store.h"
 #include "shared/atom.h"
 #include "shared/expr.h"
+#include "shared/expr_index.h"
 #include "shared/feed.h"
 #include "shared/limits.h"
 #include "shared/routing.h"
@@ -42,7 +43,7 @@ struct org {
   size_t nfps;
   struct feed_ent *feeds;
   size_t nfeeds;
-  json_t *index;         /* event type → [rule positions]; "*" → rules of any type */
+  struct vg_expr_index *ix; /* enabled rules by event type and value, ids = positions */
   json_t *vars;          /* sid → name → {"exp": {value: expiry_ms|0}, "values": [value…]} */
 };
 
