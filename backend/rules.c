@@ -75,8 +75,8 @@ void rules_free(struct rules *r) {
 }
 
 /* Compile a stored or new rule. file names it in errors. */
-static struct crule *crule_new(const char *ns, const char *name, const char *yaml, bool fp,
-                               struct vg_err *err) {
+struct crule *rules_crule_new(const char *ns, const char *name, const char *yaml, bool fp,
+                              struct vg_err *err) {
   char file[VG_LIMIT_RULE_NAME_BYTES + 24];
   snprintf(file, sizeof(file), "%s/%s", ns, name);
   struct crule *c = vg_xcalloc(1, sizeof(*c));
@@ -145,7 +145,7 @@ static int load_cb(void *ctx, const uint8_t *id, size_t idlen, const char *val, 
   struct vg_err err;
   vg_err_clear(&err);
   if (strncmp(key, "r/", 2) == 0 && yaml) {
-    struct crule *c = crule_new(json_string_value(json_object_get(rec, "namespace")), name, yaml,
+    struct crule *c = rules_crule_new(json_string_value(json_object_get(rec, "namespace")), name, yaml,
                                 false, &err);
     if (!c) {
       char m[512];
@@ -157,7 +157,7 @@ static int load_cb(void *ctx, const uint8_t *id, size_t idlen, const char *val, 
     o->rules = vg_xreallocarray(o->rules, o->nrules + 1, sizeof(*o->rules));
     o->rules[o->nrules++] = c;
   } else if (strncmp(key, "fp/", 3) == 0 && yaml) {
-    struct crule *c = crule_new("fp", name, yaml, true, &err);
+    struct crule *c = rules_crule_new("fp", name, yaml, true, &err);
     if (!c) goto out;
     c->rec = json_incref(rec);
     o->fps = vg_xreallocarray(o->fps, o->nfps + 1, sizeof(*o->fps));
@@ -312,7 +312,7 @@ json_t *rules_set(struct rules *r, const char *oid, const char *ns, const char *
     vg_err_fail(err, VG_EINVAL, "name: 1..%d bytes, no '/'", VG_LIMIT_RULE_NAME_BYTES);
     return NULL;
   }
-  struct crule *c = crule_new(ns, name, yaml, false, err);
+  struct crule *c = rules_crule_new(ns, name, yaml, false, err);
   if (!c) return NULL;
   c->rec = json_pack("{s:s, s:s, s:s, s:b, s:I, s:I}", "name", name, "namespace", ns, "yaml", yaml,
                      "enabled", on, "expire_on", (json_int_t)expire_on, "updated",
@@ -332,7 +332,7 @@ json_t *rules_set(struct rules *r, const char *oid, const char *ns, const char *
     vg_err_fail(err, VG_EINVAL, "bad organisation");
   } else if (at < 0 && o->nrules >= VG_LIMIT_RULES_PER_ORG) {
     vg_err_fail(err, VG_ELIMIT, "more than %d rules", VG_LIMIT_RULES_PER_ORG);
-  } else if (put_rec(r, o, id, c->rec, err) == 0) {
+  } else if (rules_tests_locked(o, c, NULL, err) == 0 && put_rec(r, o, id, c->rec, err) == 0) {
     if (at >= 0) {
       rules_crule_free(o->rules[at]);
       o->rules[at] = c;
@@ -423,7 +423,7 @@ json_t *rules_get(struct rules *r, const char *oid, const char *ns, const char *
 
 json_t *rules_test(struct rules *r, const char *oid, const char *yaml, const json_t *events,
                    struct vg_err *err) {
-  struct crule *c = crule_new("test", "test", yaml, false, err);
+  struct crule *c = rules_crule_new("test", "test", yaml, false, err);
   if (!c) return NULL;
   json_t *matches = json_array();
   int64_t t0 = mono_ns();
@@ -451,15 +451,24 @@ json_t *rules_test(struct rules *r, const char *oid, const char *yaml, const jso
     }
     json_decref(report);
   }
+  json_t *failures = json_array();
+  struct vg_err terr;
+  vg_err_clear(&terr);
+  if (!rc && o) rules_tests_locked(o, c, failures, &terr);
   pthread_mutex_unlock(&r->lock);
   int64_t ns = mono_ns() - t0;
+  size_t ntests = c->rule->tests ? json_array_size(json_object_get(c->rule->tests, "match")) +
+                                       json_array_size(json_object_get(c->rule->tests, "non_match"))
+                                 : 0;
   rules_crule_free(c);
   if (rc) {
     json_decref(matches);
+    json_decref(failures);
     return NULL;
   }
-  return json_pack("{s:o, s:I, s:I}", "matches", matches, "evaluations",
-                   (json_int_t)json_array_size(events), "eval_ns", (json_int_t)ns);
+  return json_pack("{s:o, s:I, s:I, s:{s:I, s:o}}", "matches", matches, "evaluations",
+                   (json_int_t)json_array_size(events), "eval_ns", (json_int_t)ns, "tests", "run",
+                   (json_int_t)ntests, "failures", failures);
 }
 
 /* ---- false-positive rules ---- */
@@ -470,7 +479,7 @@ json_t *rules_fp_set(struct rules *r, const char *oid, const char *name, const c
     vg_err_fail(err, VG_EINVAL, "name: 1..%d bytes, no '/'", VG_LIMIT_RULE_NAME_BYTES);
     return NULL;
   }
-  struct crule *c = crule_new("fp", name, yaml, true, err);
+  struct crule *c = rules_crule_new("fp", name, yaml, true, err);
   if (!c) return NULL;
   c->rec = json_pack("{s:s, s:s, s:I}", "name", name, "yaml", yaml, "updated",
                      (json_int_t)vg_event_now_ms());

@@ -75,6 +75,15 @@ struct org *rules_org_locked(struct rules *r, const char *oid);
 void rules_eval_locked(struct rules *r, struct org *o, const json_t *ev,
                        const struct vg_routing *rt, int depth);
 void rules_crule_free(struct crule *c);
+/* Compile a rule (fp: a bare detect node); file "<ns>/<name>" in errors. */
+struct crule *rules_crule_new(const char *ns, const char *name, const char *yaml, bool fp,
+                              struct vg_err *err);
+
+/* rules_replay.c: run c's embedded tests (tests: match / non_match) on o's
+ * lookups and variables, each case with fresh state. 0 if all pass; else
+ * -VG_EINVAL with err naming the first failure, and (failures non-NULL)
+ * every failure's message appended as a string. */
+int rules_tests_locked(struct org *o, struct crule *c, json_t *failures, struct vg_err *err);
 struct vg_expr_env rules_env(struct org *o);
 
 /* rules_respond.c: run the actions of rule c that matched report_ev. */
