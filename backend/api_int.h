@@ -124,6 +124,7 @@ API_HANDLER(api_rules_delete);
 API_HANDLER(api_rules_enable);
 API_HANDLER(api_rules_disable);
 API_HANDLER(api_rules_test);
+API_HANDLER(api_rules_replay);
 API_HANDLER(api_fp_list);
 API_HANDLER(api_fp_set);
 API_HANDLER(api_fp_delete);
@@ -146,7 +147,7 @@ extern const struct api_param api_session_auth_params[], api_sensors_list_params
     api_insight_objects_params[];
 /* api_rules.c */
 extern const struct api_param api_rules_list_params[], api_rules_name_params[],
-    api_rules_set_params[], api_rules_test_params[], api_fp_set_params[], api_name_params[],
+    api_rules_set_params[], api_rules_test_params[], api_rules_replay_params[], api_fp_set_params[], api_name_params[],
     api_feeds_set_params[], api_detections_list_params[], api_detections_get_params[];
 
 #endif

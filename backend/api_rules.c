@@ -35,6 +35,21 @@ const struct api_param api_rules_test_params[] = {
   {NULL, 0, false, 0, 0, 0},
 };
 
+#define REPLAY_EVENTS_DEFAULT 1000
+#define REPLAY_EVENTS_MAX 10000 /* events one rules.replay call renders and evaluates */
+
+const struct api_param api_rules_replay_params[] = {
+  {"yaml", API_P_STRING, false, 1, VG_LIMIT_RULE_YAML_BYTES, 0},
+  {"name", API_P_STRING, false, 1, VG_LIMIT_RULE_NAME_BYTES, 0},
+  {"namespace", API_P_STRING, false, 1, 16, 0},
+  {"sid", API_P_UUID, false, 0, 0, 0},
+  {"from", API_P_INT, true, 0, INT64_MAX, 0},
+  {"to", API_P_INT, true, 1, INT64_MAX, 0},
+  {"cursor", API_P_CURSOR, false, 0, 0, 0},
+  {"limit", API_P_INT, false, 1, REPLAY_EVENTS_MAX, 0},
+  {NULL, 0, false, 0, 0, 0},
+};
+
 const struct api_param api_fp_set_params[] = {
   {"name", API_P_STRING, true, 1, VG_LIMIT_RULE_NAME_BYTES, 0},
   {"yaml", API_P_STRING, true, 1, VG_LIMIT_RULE_YAML_BYTES, 0},
@@ -120,6 +135,16 @@ API_HANDLER(api_rules_test) {
   json_t *v = rules_test(c->vd->rules, c->oid, api_param_str(params, "yaml"), evs ? evs : empty, err);
   json_decref(empty);
   return done(v, result, err);
+}
+
+API_HANDLER(api_rules_replay) {
+  const char *yaml = api_param_str(params, "yaml"), *name = api_param_str(params, "name");
+  if (!yaml == !name) return vg_err_fail(err, VG_EINVAL, "params: give yaml or name (one of them)");
+  return done(rules_replay(c->vd->rules, c->oid, yaml, ns_of(params, NULL), name,
+                           api_param_str(params, "sid"), api_param_int(params, "from", 0),
+                           api_param_int(params, "to", 0), api_param_str(params, "cursor"),
+                           (size_t)api_param_int(params, "limit", REPLAY_EVENTS_DEFAULT), err),
+              result, err);
 }
 
 API_HANDLER(api_fp_list) {

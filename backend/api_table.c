@@ -45,6 +45,7 @@ const struct api_method api_methods[] = {
   {"stream.subscribe",           AUTH_ANALYST, api_stream_subscribe,            0,          api_stream_subscribe_params},
   {"stream.unsubscribe",         AUTH_ANALYST, api_stream_unsubscribe,          0,          api_stream_unsubscribe_params},
   {"rules.test",                 AUTH_ANALYST, api_rules_test,                  0,          api_rules_test_params},
+  {"rules.replay",               AUTH_ANALYST, api_rules_replay,                0,          api_rules_replay_params},
   {"detections.subscribe",       AUTH_ANALYST, api_detections_subscribe,        0,          NULL},
 
   {"sensors.delete",             AUTH_ADMIN,   api_sensors_delete,              API_AUDIT,  api_sid_params},

@@ -60,7 +60,7 @@ static void org_free(struct org *o) {
     free(o->feeds[i].path);
   }
   free(o->feeds);
-  json_decref(o->index);
+  vg_expr_index_free(o->ix);
   json_decref(o->vars);
   free(o);
 }
@@ -75,8 +75,8 @@ void rules_free(struct rules *r) {
 }
 
 /* Compile a stored or new rule. file names it in errors. */
-static struct crule *crule_new(const char *ns, const char *name, const char *yaml, bool fp,
-                               struct vg_err *err) {
+struct crule *rules_crule_new(const char *ns, const char *name, const char *yaml, bool fp,
+                              struct vg_err *err) {
   char file[VG_LIMIT_RULE_NAME_BYTES + 24];
   snprintf(file, sizeof(file), "%s/%s", ns, name);
   struct crule *c = vg_xcalloc(1, sizeof(*c));
@@ -122,28 +122,12 @@ static bool enabled(const struct crule *c) {
   return json_is_true(json_object_get(c->rec, "enabled"));
 }
 
-/* Rebuild the event-type index of o's enabled rules. */
+/* Rebuild the index of o's enabled rules (ids are positions in o->rules). */
 static void reindex(struct org *o) {
-  json_decref(o->index);
-  o->index = json_object();
-  for (size_t i = 0; i < o->nrules; i++) {
-    struct crule *c = o->rules[i];
-    if (!enabled(c)) continue;
-    const char *types[VG_LIMIT_EXPR_EVENT_TYPES * 4];
-    int n = vg_expr_event_types(c->rule->detect, types, sizeof(types) / sizeof(types[0]));
-    if (n < 0) {
-      types[0] = "*";
-      n = 1;
-    }
-    for (int k = 0; k < n; k++) {
-      json_t *arr = json_object_get(o->index, types[k]);
-      if (!arr) json_object_set_new(o->index, types[k], arr = json_array());
-      /* a type named twice by one rule indexes it once */
-      size_t last = json_array_size(arr);
-      if (last && json_integer_value(json_array_get(arr, last - 1)) == (json_int_t)i) continue;
-      json_array_append_new(arr, json_integer((json_int_t)i));
-    }
-  }
+  vg_expr_index_free(o->ix);
+  o->ix = vg_expr_index_new();
+  for (size_t i = 0; i < o->nrules; i++)
+    if (enabled(o->rules[i])) vg_expr_index_add(o->ix, (uint32_t)i, o->rules[i]->rule->detect);
 }
 
 struct load_ctx {
@@ -161,7 +145,7 @@ static int load_cb(void *ctx, const uint8_t *id, size_t idlen, const char *val, 
   struct vg_err err;
   vg_err_clear(&err);
   if (strncmp(key, "r/", 2) == 0 && yaml) {
-    struct crule *c = crule_new(json_string_value(json_object_get(rec, "namespace")), name, yaml,
+    struct crule *c = rules_crule_new(json_string_value(json_object_get(rec, "namespace")), name, yaml,
                                 false, &err);
     if (!c) {
       char m[512];
@@ -173,7 +157,7 @@ static int load_cb(void *ctx, const uint8_t *id, size_t idlen, const char *val, 
     o->rules = vg_xreallocarray(o->rules, o->nrules + 1, sizeof(*o->rules));
     o->rules[o->nrules++] = c;
   } else if (strncmp(key, "fp/", 3) == 0 && yaml) {
-    struct crule *c = crule_new("fp", name, yaml, true, &err);
+    struct crule *c = rules_crule_new("fp", name, yaml, true, &err);
     if (!c) goto out;
     c->rec = json_incref(rec);
     o->fps = vg_xreallocarray(o->fps, o->nfps + 1, sizeof(*o->fps));
@@ -266,18 +250,12 @@ static void eval_rule(struct rules *r, struct org *o, struct crule *c, const jso
 void rules_eval_locked(struct rules *r, struct org *o, const json_t *ev,
                        const struct vg_routing *rt, int depth) {
   if (depth > VG_LIMIT_EXPR_EXTERNAL_DEPTH) return;
-  /* Positions first: a response may not change the rule list, but copy the
-   * two lists so the index may be rebuilt by nothing in between anyway. */
-  json_t *lists[2] = {json_object_get(o->index, rt->event_type), json_object_get(o->index, "*")};
-  size_t na = json_array_size(lists[0]), nb = json_array_size(lists[1]);
-  size_t *pos = vg_xreallocarray(NULL, na + nb + 1, sizeof(size_t));
-  size_t n = 0, ia = 0, ib = 0;
-  while (ia < na || ib < nb) { /* merge: rules run in list order */
-    size_t a = ia < na ? (size_t)json_integer_value(json_array_get(lists[0], ia)) : SIZE_MAX;
-    size_t b = ib < nb ? (size_t)json_integer_value(json_array_get(lists[1], ib)) : SIZE_MAX;
-    if (a < b) pos[n++] = a, ia++;
-    else pos[n++] = b, ib++;
-  }
+  /* Candidates first, copied out: a response re-enters this function for
+   * chained detections, and the index's scratch space is reused there. */
+  size_t span = vg_expr_index_span(o->ix);
+  if (!span) return;
+  uint32_t *pos = vg_xreallocarray(NULL, span, sizeof(*pos));
+  size_t n = vg_expr_index_candidates(o->ix, ev, rt, pos, span);
   struct crule **snap = vg_xreallocarray(NULL, n + 1, sizeof(*snap));
   for (size_t i = 0; i < n; i++) snap[i] = o->rules[pos[i]];
   free(pos);
@@ -292,7 +270,7 @@ void rules_on_event(void *ctx, struct ingest_event *e) {
   pthread_mutex_lock(&r->lock);
   struct org *o = rules_org_locked(r, rt->oid);
   /* Only an event some rule may match is decoded into a tree. */
-  if (o && (json_object_get(o->index, rt->event_type) || json_object_get(o->index, "*"))) {
+  if (o && vg_expr_index_covers(o->ix, rt->event_type)) {
     const json_t *ev = ingest_event_tree(e);
     if (ev) rules_eval_locked(r, o, ev, rt, 0);
   }
@@ -334,7 +312,7 @@ json_t *rules_set(struct rules *r, const char *oid, const char *ns, const char *
     vg_err_fail(err, VG_EINVAL, "name: 1..%d bytes, no '/'", VG_LIMIT_RULE_NAME_BYTES);
     return NULL;
   }
-  struct crule *c = crule_new(ns, name, yaml, false, err);
+  struct crule *c = rules_crule_new(ns, name, yaml, false, err);
   if (!c) return NULL;
   c->rec = json_pack("{s:s, s:s, s:s, s:b, s:I, s:I}", "name", name, "namespace", ns, "yaml", yaml,
                      "enabled", on, "expire_on", (json_int_t)expire_on, "updated",
@@ -354,7 +332,7 @@ json_t *rules_set(struct rules *r, const char *oid, const char *ns, const char *
     vg_err_fail(err, VG_EINVAL, "bad organisation");
   } else if (at < 0 && o->nrules >= VG_LIMIT_RULES_PER_ORG) {
     vg_err_fail(err, VG_ELIMIT, "more than %d rules", VG_LIMIT_RULES_PER_ORG);
-  } else if (put_rec(r, o, id, c->rec, err) == 0) {
+  } else if (rules_tests_locked(o, c, NULL, err) == 0 && put_rec(r, o, id, c->rec, err) == 0) {
     if (at >= 0) {
       rules_crule_free(o->rules[at]);
       o->rules[at] = c;
@@ -445,7 +423,7 @@ json_t *rules_get(struct rules *r, const char *oid, const char *ns, const char *
 
 json_t *rules_test(struct rules *r, const char *oid, const char *yaml, const json_t *events,
                    struct vg_err *err) {
-  struct crule *c = crule_new("test", "test", yaml, false, err);
+  struct crule *c = rules_crule_new("test", "test", yaml, false, err);
   if (!c) return NULL;
   json_t *matches = json_array();
   int64_t t0 = mono_ns();
@@ -473,15 +451,24 @@ json_t *rules_test(struct rules *r, const char *oid, const char *yaml, const jso
     }
     json_decref(report);
   }
+  json_t *failures = json_array();
+  struct vg_err terr;
+  vg_err_clear(&terr);
+  if (!rc && o) rules_tests_locked(o, c, failures, &terr);
   pthread_mutex_unlock(&r->lock);
   int64_t ns = mono_ns() - t0;
+  size_t ntests = c->rule->tests ? json_array_size(json_object_get(c->rule->tests, "match")) +
+                                       json_array_size(json_object_get(c->rule->tests, "non_match"))
+                                 : 0;
   rules_crule_free(c);
   if (rc) {
     json_decref(matches);
+    json_decref(failures);
     return NULL;
   }
-  return json_pack("{s:o, s:I, s:I}", "matches", matches, "evaluations",
-                   (json_int_t)json_array_size(events), "eval_ns", (json_int_t)ns);
+  return json_pack("{s:o, s:I, s:I, s:{s:I, s:o}}", "matches", matches, "evaluations",
+                   (json_int_t)json_array_size(events), "eval_ns", (json_int_t)ns, "tests", "run",
+                   (json_int_t)ntests, "failures", failures);
 }
 
 /* ---- false-positive rules ---- */
@@ -492,7 +479,7 @@ json_t *rules_fp_set(struct rules *r, const char *oid, const char *name, const c
     vg_err_fail(err, VG_EINVAL, "name: 1..%d bytes, no '/'", VG_LIMIT_RULE_NAME_BYTES);
     return NULL;
   }
-  struct crule *c = crule_new("fp", name, yaml, true, err);
+  struct crule *c = rules_crule_new("fp", name, yaml, true, err);
   if (!c) return NULL;
   c->rec = json_pack("{s:s, s:s, s:I}", "name", name, "yaml", yaml, "updated",
                      (json_int_t)vg_event_now_ms());

@@ -57,6 +57,16 @@ json_t *rules_get(struct rules *r, const char *oid, const char *ns, const char *
 json_t *rules_test(struct rules *r, const char *oid, const char *yaml, const json_t *events,
                    struct vg_err *err);
 
+/* Replay a rule (yaml, or the stored rule ns/name when yaml is NULL; ns
+ * NULL = either) over stored events of oid (sid NULL) or one sensor with
+ * from_ms <= time < to_ms, without responses. At most max_events events per
+ * call; cursor (NULL = start) resumes where the last call's "next" left:
+ * {"matches":[{"event"}], "evaluations", "events_scanned", "eval_ns",
+ * "next": cursor|null}. Service thread (reads the store). */
+json_t *rules_replay(struct rules *r, const char *oid, const char *yaml, const char *ns,
+                     const char *name, const char *sid, int64_t from_ms, int64_t to_ms,
+                     const char *cursor, size_t max_events, struct vg_err *err);
+
 /* ---- false-positive rules: a detect node over detection records ---- */
 json_t *rules_fp_set(struct rules *r, const char *oid, const char *name, const char *yaml,
                      struct vg_err *err);

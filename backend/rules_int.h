@@ -10,6 +10,7 @@
 #include "backend/store.h"
 #include "shared/atom.h"
 #include "shared/expr.h"
+#include "shared/expr_index.h"
 #include "shared/feed.h"
 #include "shared/limits.h"
 #include "shared/routing.h"
@@ -42,7 +43,7 @@ struct org {
   size_t nfps;
   struct feed_ent *feeds;
   size_t nfeeds;
-  json_t *index;         /* event type → [rule positions]; "*" → rules of any type */
+  struct vg_expr_index *ix; /* enabled rules by event type and value, ids = positions */
   json_t *vars;          /* sid → name → {"exp": {value: expiry_ms|0}, "values": [value…]} */
 };
 
@@ -74,6 +75,15 @@ struct org *rules_org_locked(struct rules *r, const char *oid);
 void rules_eval_locked(struct rules *r, struct org *o, const json_t *ev,
                        const struct vg_routing *rt, int depth);
 void rules_crule_free(struct crule *c);
+/* Compile a rule (fp: a bare detect node); file "<ns>/<name>" in errors. */
+struct crule *rules_crule_new(const char *ns, const char *name, const char *yaml, bool fp,
+                              struct vg_err *err);
+
+/* rules_replay.c: run c's embedded tests (tests: match / non_match) on o's
+ * lookups and variables, each case with fresh state. 0 if all pass; else
+ * -VG_EINVAL with err naming the first failure, and (failures non-NULL)
+ * every failure's message appended as a string. */
+int rules_tests_locked(struct org *o, struct crule *c, json_t *failures, struct vg_err *err);
 struct vg_expr_env rules_env(struct org *o);
 
 /* rules_respond.c: run the actions of rule c that matched report_ev. */

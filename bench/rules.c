@@ -1,8 +1,8 @@
 /* rules.c (bench) — the expression engine and feeds: load time and lookup
  * rate of a 1,000,000-entry feed; rule-evaluation throughput of 10 / 100 /
  * 1000 rules (IOC `is` rules as the wizard writes them, plus regex and
- * stateful ones) over the realistic event mix, beside the baseline of a bare
- * call per event. Figures: docs/performance.md, "Rules". */
+ * stateful ones) over the realistic event mix through the value index
+ * (shared/expr_index.h), beside the baseline of a bare call per event. Figures: docs/performance.md, "Rules". */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +10,7 @@
 
 #include "bench/event_mix.h"
 #include "shared/expr.h"
+#include "shared/expr_index.h"
 #include "shared/feed.h"
 #include "shared/routing.h"
 
@@ -24,11 +25,12 @@ static double now_s(void) {
 static volatile unsigned sink;
 static void bare(const json_t *ev, const struct vg_routing *r) { sink += (unsigned)r->event_time + (ev != NULL); }
 
-static struct vg_expr *rule(int i) {
+/* Rule number i of shape kind (kind % 10: 8 regex, 9 stateful, else IOC). */
+static struct vg_expr *rule(int kind, int i) {
   char y[512];
-  if (i % 10 == 8)
+  if (kind % 10 == 8)
     snprintf(y, sizeof(y), "op: matches\nevent: NEW_PROCESS\npath: event/COMMAND_LINE\nre: 'evil%d[0-9]+ --(x|y)'\n", i);
-  else if (i % 10 == 9)
+  else if (kind % 10 == 9)
     snprintf(y, sizeof(y), "event: NEW_PROCESS\nop: ends with\npath: event/FILE_PATH\nvalue: /evil%d\n"
              "with child:\n  op: contains\n  path: event/COMMAND_LINE\n  value: x%d\n", i, i);
   else if (i % 3 == 0)
@@ -57,33 +59,49 @@ int main(void) {
   for (int i = 0; i < NEV; i++) bare(evs[i], &rts[i]);
   double base = NEV / (now_s() - t0);
   printf("baseline (bare hook call): %.0f events/s\n", base);
-  double ten = 0;
+  /* two rule sets: "mix" as before (every tenth rule a regex, every tenth a
+   * stateful with child), "ioc" as the wizard writes them (one regex and one
+   * stateful rule, the rest IOC `is` / `ends with`) */
+  const char *sets[] = {"mix", "ioc"};
   int sizes[] = {10, 100, 1000};
-  for (int s = 0; s < 3; s++) {
-    int n = sizes[s];
-    struct vg_expr **rs = malloc((size_t)n * sizeof(*rs));
-    struct vg_expr_state **st = malloc((size_t)n * sizeof(*st));
-    /* the index: rules by event type, as backend/rules.c builds it */
-    for (int i = 0; i < n; i++) rs[i] = rule(i), st[i] = vg_expr_state_new();
-    uint64_t matches = 0;
-    t0 = now_s();
-    for (int e = 0; e < NEV; e++) {
+  for (int set = 0; set < 2; set++) {
+    double ten = 0;
+    for (int s = 0; s < 3; s++) {
+      int n = sizes[s];
+      struct vg_expr **rs = malloc((size_t)n * sizeof(*rs));
+      struct vg_expr_state **st = malloc((size_t)n * sizeof(*st));
+      struct vg_expr_index *ix = vg_expr_index_new();
       for (int i = 0; i < n; i++) {
-        const char *types[4];
-        int k = vg_expr_event_types(rs[i], types, 4);
-        if (k > 0 && strcmp(types[0], rts[e].event_type)) continue;
-        json_t *rep = NULL;
-        matches += vg_expr_eval(rs[i], evs[e], &rts[e], NULL, st[i], &rep);
-        json_decref(rep);
+        int kind = set == 0 ? i : (i == 8 || i == 9 ? i : i - i % 10 + (i % 10) % 8);
+        rs[i] = rule(kind, i), st[i] = vg_expr_state_new();
+        vg_expr_index_add(ix, (uint32_t)i, rs[i]);
       }
+      uint32_t *cand = malloc((size_t)n * sizeof(*cand));
+      uint64_t matches = 0, evals = 0;
+      t0 = now_s();
+      for (int e = 0; e < NEV; e++) {
+        size_t nc = vg_expr_index_candidates(ix, evs[e], &rts[e], cand, (size_t)n);
+        evals += nc;
+        for (size_t c = 0; c < nc; c++) {
+          json_t *rep = NULL;
+          matches += vg_expr_eval(rs[cand[c]], evs[e], &rts[e], NULL, st[cand[c]], &rep);
+          json_decref(rep);
+        }
+      }
+      double rate = NEV / (now_s() - t0);
+      if (n == 10) ten = rate;
+      size_t guarded = 0;
+      vg_expr_index_stats(ix, NULL, &guarded);
+      printf("%s %4d rules (%zu indexed): %.0f events/s per core (%.2fx the 10-rule time, "
+             "%.2f evaluations/event, %llu matches)\n",
+             sets[set], n, guarded, rate, ten / rate, (double)evals / NEV,
+             (unsigned long long)matches);
+      vg_expr_index_free(ix);
+      for (int i = 0; i < n; i++) vg_expr_free(rs[i]), vg_expr_state_free(st[i]);
+      free(cand);
+      free(rs);
+      free(st);
     }
-    double rate = NEV / (now_s() - t0);
-    if (n == 10) ten = rate;
-    printf("%4d rules: %.0f events/s per core (%.2fx the 10-rule time, %llu matches)\n", n, rate,
-           ten / rate, (unsigned long long)matches);
-    for (int i = 0; i < n; i++) vg_expr_free(rs[i]), vg_expr_state_free(st[i]);
-    free(rs);
-    free(st);
   }
   /* a 1,000,000-entry feed */
   const char *path = "/tmp/vigil-bench-feed.txt";

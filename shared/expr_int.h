@@ -52,6 +52,10 @@ struct vg_expr_subject {
   size_t len;
 };
 
+/* JSON scalar → text (strings borrowed, others rendered into buf of n
+ * bytes); NULL for objects and arrays. expr_ops.c. */
+const char *vg_expr_render(const json_t *j, char *buf, size_t n, size_t *len);
+
 /* Evaluation of one node's operator (no not / event filter), expr_ops.c. */
 bool vg_expr_op_eval(const struct vg_expr *e, const json_t *ev, const struct vg_routing *r,
                      const struct vg_expr_env *env);

@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <inttypes.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +19,7 @@
 
 #define TXT_BYTES (VG_LIMIT_EXPR_STR_BYTES + 1)
 
-/* JSON scalar → text in buf; NULL for objects and arrays. */
-static const char *render(const json_t *j, char *buf, size_t n, size_t *len) {
+const char *vg_expr_render(const json_t *j, char *buf, size_t n, size_t *len) {
   int k;
   switch (json_typeof(j)) {
     case JSON_STRING:
@@ -171,7 +171,7 @@ static bool test_subject(const struct vg_expr *e, const json_t *ev, const struct
     } else if (v->kind == VG_VAL_LOOKBACK) {
       json_t *lv = vg_path_first(v->path, (json_t *)ev);
       size_t ll = 0;
-      const char *lt = lv ? render(lv, vbuf, sizeof(vbuf), &ll) : NULL;
+      const char *lt = lv ? vg_expr_render(lv, vbuf, sizeof(vbuf), &ll) : NULL;
       if (lt && cmp_one(e, j, s, sl, lt, ll, NULL)) return true;
     } else if (env && env->var) {
       const json_t *arr = env->var(env->user, r, v->text);
@@ -187,13 +187,30 @@ static bool test_subject(const struct vg_expr *e, const json_t *ev, const struct
   return false;
 }
 
+/* One match data per thread, reused by every match (freed at thread exit):
+ * only whether a match exists is read, so one pair of offsets is enough. */
+static pthread_key_t md_key;
+static pthread_once_t md_once = PTHREAD_ONCE_INIT;
+static void md_free(void *md) { pcre2_match_data_free(md); }
+static void md_init(void) {
+  if (pthread_key_create(&md_key, md_free)) abort();
+}
+static pcre2_match_data *match_data(void) {
+  pthread_once(&md_once, md_init);
+  pcre2_match_data *md = pthread_getspecific(md_key);
+  if (!md) {
+    md = pcre2_match_data_create(1, NULL);
+    if (!md) abort();
+    pthread_setspecific(md_key, md);
+  }
+  return md;
+}
+
 static bool test_text(const struct vg_expr *e, const json_t *ev, const struct vg_routing *r,
                       const struct vg_expr_env *env, const json_t *j, const char *s, size_t sl) {
   if (e->op == VG_OP_MATCHES) {
     if (!s || !e->re) return false;
-    pcre2_match_data *md = pcre2_match_data_create(1, NULL);
-    int rc = pcre2_match(e->re, (PCRE2_SPTR)s, sl, 0, 0, md, e->mctx);
-    pcre2_match_data_free(md);
+    int rc = pcre2_match(e->re, (PCRE2_SPTR)s, sl, 0, 0, match_data(), e->mctx);
     return rc >= 0; /* a limit hit (PCRE2_ERROR_MATCHLIMIT…) is no match */
   }
   if (e->op == VG_OP_CIDR || e->op == VG_OP_IS_PUBLIC || e->op == VG_OP_IS_PRIVATE) {
@@ -259,7 +276,7 @@ static bool test_value(const struct vg_expr *e, const json_t *ev, const struct v
                        const struct vg_expr_env *env, const json_t *j) {
   char buf[TXT_BYTES];
   size_t sl = 0;
-  const char *s = render(j, buf, sizeof(buf), &sl);
+  const char *s = vg_expr_render(j, buf, sizeof(buf), &sl);
   if (s && sl > VG_LIMIT_EXPR_STR_BYTES && (e->flags & VG_EXPR_FILE_NAME || e->has_sub))
     sl = VG_LIMIT_EXPR_STR_BYTES;
   if (s && (e->flags & VG_EXPR_FILE_NAME)) {

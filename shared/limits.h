@@ -106,6 +106,7 @@
 #define VG_LIMIT_RULES_PER_ORG      10000       /* rules in one organisation */
 #define VG_LIMIT_RULE_NAME_BYTES    128         /* rule / feed / false-positive rule name */
 #define VG_LIMIT_RULE_YAML_BYTES    (1u << 20)  /* the YAML of one rule */
+#define VG_LIMIT_RULE_TEST_EVENTS   1000        /* events in one rule's tests: */
 #define VG_LIMIT_RULE_ACTIONS       32          /* respond actions of one rule */
 #define VG_LIMIT_SUPPRESS_KEYS      100000      /* suppression counters per action */
 #define VG_LIMIT_TEMPLATE_BYTES     1024        /* a rendered name/key template */

@@ -52,6 +52,7 @@ static void action_cleanup(struct vg_action *a) {
 void vg_rule_free(struct vg_rule *r) {
   if (!r) return;
   vg_expr_free(r->detect);
+  json_decref(r->tests);
   for (size_t i = 0; i < r->nactions; i++) action_cleanup(&r->actions[i]);
   free(r->actions);
   free(r);
@@ -227,6 +228,44 @@ static int action(const struct vg_yaml_node *n, struct vg_action *a, struct vg_e
   return 0;
 }
 
+/* tests: {match: [case…], non_match: [case…]}, a case a list of events (or
+ * one event). Into *out as JSON {"match": [[ev…]…], "non_match": [[…]…]}. */
+static int tests(const struct vg_yaml_node *ts, json_t **out, struct vg_err *err) {
+  if (ts->kind != VG_YAML_MAP)
+    return vg_yaml_fail(ts, err, VG_ETYPE, "tests: expected a mapping with match and non_match");
+  json_t *t = json_pack("{s:[], s:[]}", "match", "non_match");
+  size_t total = 0;
+  for (size_t i = 0; i < ts->npairs; i++) {
+    const struct vg_yaml_node *k = ts->pairs[i].key, *v = ts->pairs[i].value;
+    json_t *dst = json_object_get(t, k->text);
+    int r = 0;
+    if (!dst) r = vg_yaml_fail(k, err, VG_EUNKNOWN, "tests.%s: unknown key (match, non_match)", k->text);
+    else if (v->kind != VG_YAML_SEQ) r = vg_yaml_fail(v, err, VG_ETYPE, "tests.%s: expected a list of cases", k->text);
+    for (size_t c = 0; !r && c < v->nitems; c++) {
+      const struct vg_yaml_node *cs = v->items[c];
+      json_t *evs = json_array();
+      size_t n = cs->kind == VG_YAML_SEQ ? cs->nitems : 1;
+      for (size_t e = 0; !r && e < n; e++) {
+        const struct vg_yaml_node *ev = cs->kind == VG_YAML_SEQ ? cs->items[e] : cs;
+        if (ev->kind != VG_YAML_MAP)
+          r = vg_yaml_fail(ev, err, VG_ETYPE, "tests.%s[%zu]: expected an event {routing, event}",
+                           k->text, c);
+        else if (++total > VG_LIMIT_RULE_TEST_EVENTS)
+          r = vg_yaml_fail(ev, err, VG_ELIMIT, "tests: more than %d events", VG_LIMIT_RULE_TEST_EVENTS);
+        else
+          json_array_append_new(evs, to_json(ev));
+      }
+      json_array_append_new(dst, evs);
+    }
+    if (r) {
+      json_decref(t);
+      return r;
+    }
+  }
+  *out = t;
+  return 0;
+}
+
 int vg_rule_load(const char *text, size_t len, const char *file, struct vg_rule **out,
                  struct vg_err *err) {
   *out = NULL;
@@ -275,6 +314,8 @@ int vg_rule_load(const char *text, size_t len, const char *file, struct vg_rule 
       if ((r = action(rs->items[i], &rule->actions[i], err))) goto fail;
     }
   }
+  const struct vg_yaml_node *ts = vg_yaml_get(root, "tests");
+  if (ts && (r = tests(ts, &rule->tests, err))) goto fail;
   vg_yaml_free(doc);
   *out = rule;
   return 0;

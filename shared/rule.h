@@ -55,6 +55,7 @@ struct vg_action {
 
 struct vg_rule {
   struct vg_expr *detect;
+  json_t *tests;    /* {"match": [[event…]…], "non_match": [[…]…]} or NULL */
   struct vg_action *actions;
   size_t nactions;
 };
