@@ -12,6 +12,7 @@
 #include "backend/registry.h"
 #include "backend/vigild.h"
 #include "shared/alloc.h"
+#include "shared/event_types.h"
 #include "shared/event.h"
 #include "shared/limits.h"
 #include "shared/log.h"
@@ -52,6 +53,16 @@ static void queued_count(struct tasks *t, const char *sid, int delta) {
     json_object_del(t->queued, sid);
 }
 
+/* The event type that closes a task's answer: the command's reply type, or
+ * RECEIPT for commands answered by their receipt alone. */
+static const char *final_reply_type(const char *command) {
+  char name[VG_LIMIT_EVENT_TYPE_BYTES + 1];
+  size_t n = strcspn(command, " \t");
+  snprintf(name, sizeof(name), "%.*s", (int)(n < sizeof(name) - 1 ? n : sizeof(name) - 1), command);
+  const struct vg_event_type *t = vg_event_type_by_command(name);
+  return t ? t->name : "RECEIPT";
+}
+
 int tasks_send(struct tasks *t, const char *oid, const char *sid, const char *command,
                uint64_t api_session, uint64_t sub_id, int timeout_s, int queue_ttl_s,
                bool *queued, char task_id[VG_UUID_STR_LEN + 1],
@@ -88,6 +99,7 @@ int tasks_send(struct tasks *t, const char *oid, const char *sid, const char *co
                           (json_int_t)sub_id, "deadline", deadline, "replies", 0, "timeout_s",
                           timeout_s);
   if (!online) json_object_set(rec, "queued", msg);
+  json_object_set_new(rec, "reply_type", json_string(final_reply_type(command)));
   pthread_mutex_lock(&t->mu);
   json_object_set_new(t->pending, inv_id, rec);
   if (!online) queued_count(t, sid, 1);
@@ -138,6 +150,21 @@ void tasks_flush_queued(struct tasks *t, const char *sid) {
   json_decref(send);
 }
 
+/* Is ev the last reply of its task? The command's own reply type without
+ * "MORE": true (long answers come in parts), or an error RECEIPT (the sensor
+ * refused the command: nothing else follows). Commands without a reply type
+ * of their own are answered by their RECEIPT alone. */
+static bool final_reply(const json_t *rec, const struct vg_routing *r, const json_t *ev) {
+  const json_t *body = json_object_get(ev, "event");
+  const char *want = json_string_value(json_object_get(rec, "reply_type"));
+  if (strcmp(r->event_type, "RECEIPT") == 0) {
+    json_t *err = json_object_get(body, "ERROR");
+    return (json_is_integer(err) && json_integer_value(err) != 0) ||
+           (want && strcmp(want, "RECEIPT") == 0);
+  }
+  return want && strcmp(r->event_type, want) == 0 && !json_is_true(json_object_get(body, "MORE"));
+}
+
 void tasks_on_event(void *ctx, struct ingest_event *e) {
   struct tasks *t = ctx;
   const struct vg_routing *r = ingest_event_routing(e);
@@ -161,8 +188,16 @@ void tasks_on_event(void *ctx, struct ingest_event *e) {
   uint64_t sub = (uint64_t)json_integer_value(json_object_get(rec, "sub"));
   json_t *push = json_pack("{s:I, s:O, s:O}", "sub", (json_int_t)sub, "task_id",
                            json_object_get(rec, "task_id"), "event", ev);
+  json_t *done = NULL;
+  if (final_reply(rec, r, ev)) { /* answered in full: report it now, not at the deadline */
+    done = json_pack("{s:I, s:O, s:b, s:b, s:O, s:b}", "sub", (json_int_t)sub, "task_id",
+                     json_object_get(rec, "task_id"), "done", 1, "timeout", 0, "replies",
+                     json_object_get(rec, "replies"), "expired", 0);
+    json_object_del(t->pending, r->investigation_id);
+  }
   pthread_mutex_unlock(&t->mu);
   api_push(t->vd->api, session, sub, push);
+  if (done) api_push(t->vd->api, session, sub, done);
 }
 
 void tasks_expire(struct tasks *t, int64_t now_ms) {
