@@ -121,7 +121,9 @@ static void build_options(struct store *s, const struct store_opts *o) {
   rocksdb_options_set_merge_operator(s->cnt_opts, store_counters_merge_operator());
   s->obj_opts = base_options(o, wb / 4);
   set_table(s->obj_opts, o, s->cache);
+  /* Object rows are mostly hashes, days and sids: zstd where they settle. */
   rocksdb_options_set_compression(s->obj_opts, rocksdb_lz4_compression);
+  rocksdb_options_set_bottommost_compression(s->obj_opts, rocksdb_zstd_compression);
   rocksdb_options_set_merge_operator(s->obj_opts, store_objects_merge_operator());
   s->meta_opts = base_options(o, 8 * MIB);
   set_table(s->meta_opts, o, s->cache);
