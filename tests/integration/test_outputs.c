@@ -104,6 +104,9 @@ static void peer_start(struct peer *p, bool http, int want) {
 static void peer_stop(struct peer *p) {
   pthread_join(p->th, NULL);
   close(p->lfd);
+}
+
+static void peer_free(struct peer *p) {
   for (int i = 0; i < p->got; i++) free(p->msgs[i]);
 }
 
@@ -301,7 +304,6 @@ START_TEST(t_outputs_end_to_end) {
   }
   close(ufd);
   /* Syslog over TCP: octet-counted frames. */
-  { json_t *dl_ = result_of(&ca, "outputs.list", NULL); char *ds_ = json_dumps(find_output(dl_, "sys-tcp"), 0); fprintf(stderr, "SYSTCP %s\n", ds_); free(ds_); json_decref(dl_); }
   peer_stop(&tcp);
   ck_assert_int_eq(tcp.got, 3);
   for (int i = 0; i < tcp.got; i++) {
@@ -310,6 +312,7 @@ START_TEST(t_outputs_end_to_end) {
     ck_assert_msg(sp && *sp == ' ' && len == (long)strlen(sp + 1), "frame %ld vs %zu: %.40s", len, strlen(sp + 1), tcp.msgs[i]);
     assert_syslog(sp + 1, a.oid);
   }
+  peer_free(&tcp);
   /* The webhook: POSTs of JSON. */
   peer_stop(&http);
   ck_assert_int_eq(http.got, 3);
@@ -322,6 +325,7 @@ START_TEST(t_outputs_end_to_end) {
     ck_assert_str_eq(json_string_value(json_object_get(j, "rule")), "sleepers");
     json_decref(j);
   }
+  peer_free(&http);
 
   /* Filters; the named output got the matching events from the action. */
   for (int i = 0; i < 100 && stat_of(&ca, "named", "sent") < 3; i++) usleep(100000);
