@@ -354,7 +354,7 @@ static int send_webhook(const json_t *cfg, const char *line, char *eb, size_t el
                             path, v6 ? "[" : "", host, v6 ? "]" : "", port, n);
   int rc = -1;
   if (send_all(fd, head, strlen(head), eb, el) == 0 && send_all(fd, line, n, eb, el) == 0) {
-    char buf[HTTP_HEAD_MAX];
+    char buf[HTTP_HEAD_MAX] = {0};
     size_t got = 0;
     while (got < sizeof(buf) && !memchr(buf, '\n', got)) {
       ssize_t r = recv(fd, buf + got, sizeof(buf) - got, 0);
