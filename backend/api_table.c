@@ -6,7 +6,7 @@
  *   analyst  also tasks, tags, isolates, changes telemetry, streams
  *   admin    also deletes sensors, manages API keys and installation keys,
  *            reads the audit trail, changes detection & response rules,
- *            false-positive rules and feeds (they act unattended, with the
+ *            false-positive rules, feeds and outputs (they act unattended, with the
  *            power of every response, long after the caller has gone)
  * API_AUDIT marks state-changing methods: every call to them, allowed or
  * not, is appended to the audit stream. */
@@ -36,6 +36,7 @@ const struct api_method api_methods[] = {
   {"feeds.list",                 AUTH_VIEWER,  api_feeds_list,                  0,          NULL},
   {"detections.list",            AUTH_VIEWER,  api_detections_list,             0,          api_detections_list_params},
   {"detections.get",             AUTH_VIEWER,  api_detections_get,              0,          api_detections_get_params},
+  {"outputs.list",               AUTH_VIEWER,  api_outputs_list,                0,          NULL},
 
   {"sensors.tags.add",           AUTH_ANALYST, api_sensors_tags_add,            API_AUDIT,  api_sensors_tags_add_params},
   {"sensors.tags.remove",        AUTH_ANALYST, api_sensors_tags_remove,         API_AUDIT,  api_sensors_tags_remove_params},
@@ -64,6 +65,8 @@ const struct api_method api_methods[] = {
   {"fp.delete",                  AUTH_ADMIN,   api_fp_delete,                   API_AUDIT,  api_name_params},
   {"feeds.set",                  AUTH_ADMIN,   api_feeds_set,                   API_AUDIT,  api_feeds_set_params},
   {"feeds.delete",               AUTH_ADMIN,   api_feeds_delete,                API_AUDIT,  api_name_params},
+  {"outputs.set",                AUTH_ADMIN,   api_outputs_set,                 API_AUDIT,  api_outputs_set_params},
+  {"outputs.delete",             AUTH_ADMIN,   api_outputs_delete,              API_AUDIT,  api_outputs_name_params},
 
   {NULL, AUTH_NONE, NULL, 0, NULL},
 };

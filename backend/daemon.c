@@ -17,6 +17,7 @@
 #include "backend/gateway.h"
 #include "backend/ingest.h"
 #include "backend/registry.h"
+#include "backend/outputs.h"
 #include "backend/rules.h"
 #include "backend/server.h"
 #include "backend/store.h"
@@ -128,6 +129,11 @@ static int services_start(struct vigild *vd, const struct vigild_config *cfg) {
   vd->ingest = ingest_create(vd, wake_server, vd);
   ingest_add_hook(vd->ingest, tasks_on_event, vd->tasks);
   ingest_add_hook(vd->ingest, api_on_event, vd->api);
+  vd->outputs = outputs_create(vd);
+  if (!vd->outputs) {
+    vg_err_fail(&err, VG_EINTERNAL, "cannot start the outputs thread");
+    goto fail;
+  }
   vd->rules = rules_create(vd);
   ingest_add_hook(vd->ingest, rules_on_event, vd->rules);
   struct server_opts so = {.sensor_listen = cfg->sensor_listen,
@@ -159,6 +165,8 @@ static void services_stop(struct vigild *vd) {
   vd->ingest = NULL;
   rules_free(vd->rules);
   vd->rules = NULL;
+  outputs_free(vd->outputs);
+  vd->outputs = NULL;
   tasks_free(vd->tasks);
   vd->tasks = NULL;
   api_free(vd->api);

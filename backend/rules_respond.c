@@ -12,6 +12,7 @@
 
 #include "backend/api.h"
 #include "backend/gateway.h"
+#include "backend/outputs.h"
 #include "backend/registry.h"
 #include "backend/rules_int.h"
 #include "backend/server.h"
@@ -183,6 +184,7 @@ static void report(struct rules *r, struct org *o, struct crule *c, const struct
   }
   free(s);
   push_detection(r, o->oid, rec);
+  outputs_enqueue(r->vd->outputs, o->oid, NULL, rec);
   /* Chain: the detection comes back as event type _<name>. */
   struct vg_routing dr = *rt;
   snprintf(dr.event_type, sizeof(dr.event_type), "_%s", name);
@@ -235,9 +237,18 @@ void rules_respond_locked(struct rules *r, struct org *o, struct crule *c,
                                                 a->kind == VG_ACT_ISOLATE, &err) == 0)
           enqueue(r, a->kind, rt, NULL);
         break;
-      case VG_ACT_OUTPUT:
-        vg_debug(COMP, "rule %s: output %s (no outputs configured)", c->name, a->name);
+      case VG_ACT_OUTPUT: {
+        /* The matching event itself, to one named output (its filter not
+         * applied). */
+        json_t *rec = json_pack("{s:s, s:s, s:s, s:O, s:O, s:I}", "source", c->name, "rule",
+                                c->name, "namespace", c->ns, "routing",
+                                json_object_get(ev, "routing"), "event",
+                                json_object_get(ev, "event"), "gen_time", (json_int_t)now);
+        if (rec && !outputs_enqueue(r->vd->outputs, o->oid, a->name, rec))
+          vg_debug(COMP, "rule %s: no output %s", c->name, a->name);
+        json_decref(rec);
         break;
+      }
     }
     if (err.code) {
       char m[512];

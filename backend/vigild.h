@@ -19,6 +19,7 @@ struct api;
 struct tasks;
 struct server;
 struct rules;
+struct outputs;
 
 struct vigild {
   const struct vigild_config *cfg; /* the running config (SIGHUP swaps fields of it) */
@@ -31,6 +32,7 @@ struct vigild {
   struct tasks *tasks;
   struct server *server;
   struct rules *rules; /* detection & response (rules.h) */
+  struct outputs *outputs; /* detections' delivery (outputs.h) */
   char *ca_path, *cert_path, *key_path; /* PEM files in the data dir */
 };
 
