@@ -289,17 +289,7 @@ START_TEST(console_real_sensor) {
    * name at the right edge of the tab bar, past column 100) */
   tmux_resize(132, 43);
   char *edge = vg_xasprintf("%s ●\n", host);
-  scr = NULL;
-  long col = 0;
-  for (int i = 0; i < 150 && col <= 100; i++) {
-    free(scr);
-    usleep(100 * 1000);
-    scr = tmux_capture();
-    const char *at = scr ? strstr(scr, edge) : NULL, *bol = at;
-    while (at && bol > scr && bol[-1] != '\n') bol--;
-    col = at ? (long)(at - bol) : 0;
-  }
-  ck_assert_msg(col > 100, "the tab bar was not redrawn at 132 columns:\n%s", scr);
+  scr = tmux_wait_past(edge, 100);
   ck_assert_msg(strstr(scr, "NEW_PROCESS"), "the Stream tab keeps its row:\n%s", scr);
   free(scr), free(edge);
   /* …and a tab opened after the resize draws at the new size */

@@ -57,6 +57,21 @@ char *tmux_wait_ms(const char *needle, int ms) {
   }
 }
 
+char *tmux_wait_past(const char *needle, int min_col) {
+  char *s = NULL;
+  for (int waited = 0; waited <= TMUX_WAIT_MS; waited += 100) {
+    free(s);
+    s = tmux_capture();
+    const char *at = s ? strstr(s, needle) : NULL, *bol = at;
+    while (at && bol > s && bol[-1] != '\n') bol--;
+    if (at && at - bol > min_col) return s;
+    usleep(100 * 1000);
+  }
+  ck_abort_msg("screen never showed '%s' past column %d; it shows:\n%s", needle, min_col,
+               s ? s : "(nothing)");
+  return s;
+}
+
 int tmux_count_lines(const char *s) {
   int n = 0;
   for (; *s; s++) n += *s == '\n';

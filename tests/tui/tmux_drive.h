@@ -24,6 +24,9 @@ void tmux_text(const char *s);
  * frees); fails the test if it never does. */
 char *tmux_wait_ms(const char *needle, int ms);
 static inline char *tmux_wait(const char *needle) { return tmux_wait_ms(needle, TMUX_WAIT_MS); }
+/* Wait until needle shows starting past column min_col (after a resize the old,
+ * narrower screen may still show it); returns the screen (caller frees). */
+char *tmux_wait_past(const char *needle, int min_col);
 /* Resize the window and wait until the pane has h lines; fails otherwise. */
 void tmux_resize(int w, int h);
 /* true once the session has ended (waits up to 5 s). */
