@@ -1,6 +1,7 @@
 /* tmux_drive.c — see tmux_drive.h. */
 #include "tests/tui/tmux_drive.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,10 +22,29 @@ char *tmux_cmd(const char *a1, const char *a2, const char *a3, const char *a4, c
   return out;
 }
 
+/* A child that kills the tmux server once this process is gone, however it
+ * ends (a failed check, a timeout's SIGKILL): it waits for EOF on a pipe whose
+ * only write end this process holds (close-on-exec, so tmux and vigil do not). */
+static void watchdog(void) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return;
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[1]);
+    char c;
+    while (read(fds[0], &c, 1) > 0) {
+    }
+    execl("/usr/bin/tmux", "tmux", "-L", sock, "kill-server", (char *)NULL);
+    _exit(127);
+  }
+  close(fds[0]);
+  if (pid < 0) close(fds[1]);
+}
+
 void tmux_start(const char *cmd, int w, int h, const char *stderr_path) {
   snprintf(sock, sizeof sock, "vigil-test-%d", (int)getpid());
   err_path = stderr_path;
-  atexit(tmux_kill_server); /* a failed check exits the test's process */
+  watchdog();
   char ws[16], hs[16];
   snprintf(ws, sizeof ws, "%d", w);
   snprintf(hs, sizeof hs, "%d", h);
