@@ -53,14 +53,15 @@ static void queued_count(struct tasks *t, const char *sid, int delta) {
     json_object_del(t->queued, sid);
 }
 
-/* The event type that closes a task's answer: the command's reply type, or
- * RECEIPT for commands answered by their receipt alone. */
+/* The event type that closes a task's answer: the command's own reply type;
+ * "" for commands without one (deny_tree, restart, exfil_add…: they may reply
+ * with another command's type, so they end at their deadline). */
 static const char *final_reply_type(const char *command) {
   char name[VG_LIMIT_EVENT_TYPE_BYTES + 1];
   size_t n = strcspn(command, " \t");
   snprintf(name, sizeof(name), "%.*s", (int)(n < sizeof(name) - 1 ? n : sizeof(name) - 1), command);
   const struct vg_event_type *t = vg_event_type_by_command(name);
-  return t ? t->name : "RECEIPT";
+  return t ? t->name : "";
 }
 
 int tasks_send(struct tasks *t, const char *oid, const char *sid, const char *command,
@@ -151,18 +152,18 @@ void tasks_flush_queued(struct tasks *t, const char *sid) {
 }
 
 /* Is ev the last reply of its task? The command's own reply type without
- * "MORE": true (long answers come in parts), or an error RECEIPT (the sensor
- * refused the command: nothing else follows). Commands without a reply type
- * of their own are answered by their RECEIPT alone. */
+ * "MORE": true (long answers come in parts; a reply that announces more
+ * events, like history_dump's, comes after them), or an error RECEIPT (the
+ * sensor refused the command: nothing else follows). */
 static bool final_reply(const json_t *rec, const struct vg_routing *r, const json_t *ev) {
   const json_t *body = json_object_get(ev, "event");
   const char *want = json_string_value(json_object_get(rec, "reply_type"));
   if (strcmp(r->event_type, "RECEIPT") == 0) {
     json_t *err = json_object_get(body, "ERROR");
-    return (json_is_integer(err) && json_integer_value(err) != 0) ||
-           (want && strcmp(want, "RECEIPT") == 0);
+    return json_is_integer(err) && json_integer_value(err) != 0;
   }
-  return want && strcmp(r->event_type, want) == 0 && !json_is_true(json_object_get(body, "MORE"));
+  return want && want[0] && strcmp(r->event_type, want) == 0 &&
+         !json_is_true(json_object_get(body, "MORE"));
 }
 
 void tasks_on_event(void *ctx, struct ingest_event *e) {

@@ -31,7 +31,6 @@ int cmd_runtime_history_dump(struct cmd_call *c, int argc, char **argv) {
   if ((f.root && !vg_atom_valid(f.root)) || (f.atom && !vg_atom_valid(f.atom)))
     return cmd_error(c, VG_EINVAL, "an atom is 32 lower-case hex digits");
   json_t *evs = runtime_history(c->ctx->runtime, &f);
-  cmd_reply(c, json_pack("{s:I}", "COUNT", (json_int_t)json_array_size(evs)));
   size_t i;
   json_t *ev;
   json_array_foreach(evs, i, ev) {
@@ -41,6 +40,8 @@ int cmd_runtime_history_dump(struct cmd_call *c, int argc, char **argv) {
                           json_string(c->investigation_id));
     runtime_emit_always(c->ctx->runtime, copy);
   }
+  /* The reply last: it closes the answer (vigild ends the task with it). */
+  cmd_reply(c, json_pack("{s:I}", "COUNT", (json_int_t)json_array_size(evs)));
   json_decref(evs);
   return 0;
 }
