@@ -69,6 +69,10 @@ const struct cli_cmd cmd_table[] = {
      "evaluate a rule over events (a JSON array or NDJSON, as `--json events` prints), no responses; "
      "exit 1 when none match",
      cmd_rules_test},
+    {"rules replay", "NAME [--namespace NS] | --file FILE, --start TIME [--end TIME] [--sid SID] [--limit N] [--page-size N]",
+     "evaluate a stored rule or a rule file over stored events (no responses), paging to the end of the range; "
+     "the matched events (1000 unless --limit); exit 1 when none match",
+     cmd_rules_replay},
     {"fp list", "", "false-positive rules (they drop the detections they match)", cmd_fp_list},
     {"fp set", "FILE|- [--name NAME]", "store a false-positive rule from a YAML file (admin)", cmd_fp_set},
     {"fp delete", "NAME", "delete a false-positive rule (admin)", cmd_fp_delete},

@@ -41,6 +41,7 @@ int cmd_rules_delete(struct cli *c, int argc, char **argv);
 int cmd_rules_enable(struct cli *c, int argc, char **argv);
 int cmd_rules_disable(struct cli *c, int argc, char **argv);
 int cmd_rules_test(struct cli *c, int argc, char **argv);
+int cmd_rules_replay(struct cli *c, int argc, char **argv);
 int cmd_fp_list(struct cli *c, int argc, char **argv);
 int cmd_fp_set(struct cli *c, int argc, char **argv);
 int cmd_fp_delete(struct cli *c, int argc, char **argv);

@@ -2,6 +2,7 @@
 #include "cli/spotcheck_check.h"
 
 #include <errno.h>
+#include <fnmatch.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,12 +115,9 @@ int spotcheck_check_init(struct spotcheck_check *c, const struct spotcheck_kind 
     char *tail = vg_xasprintf("%s %s %s", cmd, a[3], rule);
     free(cmd);
     cmd = tail;
-  } else if (!strcmp(f, "yara-process")) {
-    cmd = vg_xstrdup("yara_scan -e");
-    quote(&cmd, a[1]);
-    char *tail = vg_xasprintf("%s %s", cmd, rule);
-    free(cmd);
-    cmd = tail;
+  } else if (!strcmp(f, "yara-process")) { /* the sensor scans every process; vigilctl keeps the pattern's */
+    cmd = vg_xasprintf("yara_scan %s", rule);
+    c->proc_pattern = vg_xstrdup(a[1]);
   } else { /* registry-key, registry-value */
     cmd = vg_xstrdup("reg_list");
     quote(&cmd, a[0]);
@@ -134,6 +132,7 @@ void spotcheck_check_cleanup(struct spotcheck_check *c) {
   free(c->command);
   free(c->value);
   free(c->followup);
+  free(c->proc_pattern);
   memset(c, 0, sizeof(*c));
 }
 
@@ -168,7 +167,8 @@ void spotcheck_check_hits(const struct spotcheck_check *c, const json_t *ev, jso
   } else if (!strcmp(type, "DIR_FINDHASH_REP")) {
     json_array_foreach(json_object_get(body, "FILES"), i, e) add_hit(hits, f, e);
   } else if (!strcmp(type, "YARA_DETECTION")) {
-    add_hit(hits, f, body);
+    const char *pn = json_string_value(json_object_get(json_object_get(body, "PROCESS"), "PROCESS_NAME"));
+    if (!c->proc_pattern || (pn && fnmatch(c->proc_pattern, pn, 0) == 0)) add_hit(hits, f, body);
   } else if (!strcmp(type, "REGISTRY_LIST_REP")) {
     if (!c->value) {
       add_hit(hits, f, body);

@@ -1,13 +1,15 @@
 /* spotcheck_check.h — spotcheck's checks: the flags (one table), the sensor
  * command each becomes, and which replies are hits. The commands are the
- * sensor's (docs/sensor-commands.md on feat/sensor-cmds; EDR-REFERENCE §2):
+ * real sensor's (sensor/cmd_table.c, docs/sensor-commands.md):
  *   --file PATH                         file_info PATH, then file_hash PATH when it
  *                                       is a file (its hashes join the hit, as the seed did)
  *   --file-pattern DIR PATTERN DEPTH    dir_list -d DEPTH DIR PATTERN
  *   --file-hash DIR PATTERN DEPTH SHA   dir_find_hash DIR PATTERN DEPTH SHA
  *   --yara SIGFILE                      yara_scan RULE_BASE64
  *   --yara-file SIG DIR PATTERN DEPTH   yara_scan -d DIR PATTERN DEPTH RULE_BASE64
- *   --yara-process SIG PROC_PATTERN     yara_scan -e PROC_PATTERN RULE_BASE64
+ *   --yara-process SIG PROC_PATTERN     yara_scan RULE_BASE64 (every process: the sensor has
+ *                                       no process filter); hits whose PROCESS.PROCESS_NAME
+ *                                       matches PROC_PATTERN (fnmatch) are kept
  *   --registry-key KEY                  reg_list KEY (Windows only)
  *   --registry-value KEY VALUE          reg_list KEY (Windows only; hit if VALUE is listed) */
 #ifndef VIGIL_CLI_SPOTCHECK_CHECK_H
@@ -35,6 +37,7 @@ struct spotcheck_check {
   char *command; /* the sensor command line (heap) */
   char *value;   /* --registry-value: the value name looked for */
   char *followup; /* run after a hit that is a file, its reply merged into the hit (--file: file_hash) */
+  char *proc_pattern; /* --yara-process: the PROCESS_NAME pattern hits must match */
 };
 
 /* The kind for argv word a ("--file", "-fp"…), or NULL. */

@@ -7,12 +7,14 @@
  *   file_hash PATH                      FILE_HASH_REP {FILE_PATH, HASH (sha256), FILE_SIZE}
  *   dir_list [-d DEPTH] ROOT PATTERN    DIR_LIST_REP {DIRECTORY_LIST[], PART, MORE:false, TOTAL}
  *   dir_find_hash ROOT PATTERN DEPTH SHA256...   DIR_FINDHASH_REP {FILES[{FILE_PATH, HASH, FILE_SIZE}]}
- *   yara_scan (-d ROOT PATTERN DEPTH | -e PROC_PATTERN) RULE_BASE64
- *                                       YARA_DETECTION per match (libyara), then YARA_SCAN_REP
+ *   yara_scan [-d ROOT PATTERN DEPTH] RULE_BASE64
+ *                                       YARA_DETECTION per match (libyara; a process's as
+ *                                       PROCESS_ID + PROCESS{PROCESS_ID, PROCESS_NAME}), then YARA_SCAN_REP
  *   file_get [-o OFFSET] [-s MAXSIZE] PATH   FILE_GET_REP per 128 KiB chunk {DATA, OFFSET, SIZE,
  *                                       HASH, FILE_SIZE, FILE_HASH, CHUNK, MORE} (answer_file_get)
  * each after a RECEIPT; "not found" is ERROR 2, anything else ERROR 87.
- * A system-wide yara_scan (no -d/-e) is answered ERROR 87 "not simulated". */
+ * A system-wide yara_scan (no flag) scans every process but the test's own,
+ * as the sensor does (skipping itself); -p and -f are answered ERROR 87. */
 #include "tests/harness/sensor_sim_fs.h"
 
 #include <dirent.h>
@@ -24,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <yara.h>
 
 #include "shared/alloc.h"
@@ -94,6 +97,7 @@ struct walk {
   int nhashes;
   YR_RULES *rules;
   const char *inv;
+  pid_t self; /* system-wide yara_scan: not scanned */
 };
 
 static void walk_dir(struct walk *w, const char *dir, long level) {
@@ -150,8 +154,8 @@ static int yara_cb(YR_SCAN_CONTEXT *ctx, int msg, void *data, void *user) {
   json_t *b = json_pack("{s:s}", "RULE_NAME", rule->identifier);
   if (y->file) json_object_set_new(b, "FILE_PATH", json_string(y->file));
   if (y->pid) {
-    json_object_set_new(b, "PROCESS_ID", json_integer(y->pid));
-    json_object_set_new(b, "PROCESS_NAME", json_string(y->proc));
+    json_object_set_new(b, "PROCESS_ID", json_integer(y->pid)); /* as the sensor: PROCESS{…} */
+    json_object_set_new(b, "PROCESS", json_pack("{s:i, s:s}", "PROCESS_ID", y->pid, "PROCESS_NAME", y->proc));
   }
   json_array_append_new(y->w->out, reply("YARA_DETECTION", y->w->inv, b));
   return CALLBACK_CONTINUE;
@@ -171,7 +175,7 @@ static void yara_processes(struct walk *w, const char *pattern) {
   while ((de = readdir(d))) {
     char *end;
     long pid = strtol(de->d_name, &end, 10);
-    if (*end || pid <= 0) continue;
+    if (*end || pid <= 0 || pid == w->self) continue;
     char *cpath = vg_xasprintf("/proc/%ld/comm", pid);
     char *comm = harness_read_file(cpath, NULL);
     free(cpath);
@@ -323,11 +327,12 @@ static void answer(json_t *evs, const char *inv, int argc, char **argv) {
       w.depth = strtol(argv[4], NULL, 10);
       w.visit = visit_yara;
       walk_dir(&w, argv[2], 0);
-    } else if (argc == 4 && !strcmp(argv[1], "-e")) {
-      yara_processes(&w, argv[2]);
+    } else if (argc == 2) { /* every process but this one (the sensor skips itself) */
+      w.self = getpid();
+      yara_processes(&w, "*");
     } else {
       json_array_append_new(evs, reply("YARA_SCAN_REP", inv,
-                                       error_body(87, "EUNSUPPORTED", "system-wide scan not simulated")));
+                                       error_body(87, "EUNSUPPORTED", "only -d and system-wide scans are simulated")));
       yr_rules_destroy(w.rules);
       w.rules = NULL;
     }

@@ -4,7 +4,7 @@
  * sleep tree; rules set/get/list/test/enable/disable/delete, fp, feeds; the
  * wizard's rule is accepted by rules.set, a matching event makes a
  * detection that `detections --follow` prints and `detections --json`
- * lists. */
+ * lists; rules replay (stored rule and rule file, paging, --limit). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -481,6 +481,118 @@ START_TEST(t_rules_wizard_detections) {
 }
 END_TEST
 
+/* rules replay: a stored rule and a rule file over the stored tree, paging
+ * through the cursor (--page-size), --sid, --limit, table and NDJSON, exit
+ * 1 when nothing matches, usage errors. */
+START_TEST(t_rules_replay) {
+  int sent = send_tree();
+  char *out, *err;
+  char *rule_file = vg_xasprintf("%s/sleepers.yaml", home);
+  harness_write_file(rule_file, rule_yaml);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, NULL, NULL, ARGS("rules", "set", rule_file)), 0);
+  char *from = ms(T - 1000), *to = ms(T + 1000 + FILLER * 1000LL);
+
+  /* The stored rule by name: sleep's NEW_PROCESS, one table row, over every
+   * event of the range in pages of 300 (at least 4 calls). */
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, &err,
+                                ARGS("rules", "replay", "sleepers", "--start", from, "--end", to, "--page-size", "300")),
+                   0);
+  ck_assert_msg(!strncmp(out, "TIME", 4) && strstr(out, "EVENT_TYPE") && strstr(out, "ATOM"), "%s", out);
+  int nl = 0;
+  for (const char *q = out; *q; q++) nl += *q == '\n';
+  ck_assert_int_eq(nl, 2); /* header + one row */
+  ck_assert_msg(strstr(out, "NEW_PROCESS") && strstr(out, A_SLEEP) && strstr(out, s.id.sid), "%s", out);
+  char *want = vg_xasprintf("rules replay: 1 matches over %d events scanned", sent);
+  ck_assert_msg(strstr(err, want), "%s", err);
+  free(want);
+  long long calls = 0;
+  const char *cp = strstr(err, " ns, ");
+  ck_assert_ptr_nonnull(cp);
+  calls = strtoll(cp + 5, NULL, 10);
+  ck_assert_msg(calls >= (sent + 299) / 300, "%s", err);
+  free(out);
+  free(err);
+
+  /* A rule file (not stored) matching every file event of sh, --json:
+   * NDJSON of the API's match records, all FILLER of them across pages. */
+  char *all_file = vg_xasprintf("%s/sh-files.yaml", home);
+  char *all_yaml = vg_xasprintf("detect:\n  event: FILE_MODIFIED\n  op: is\n  path: routing/parent\n  value: %s\n"
+                                "respond:\n  - action: report\n    name: sh wrote\n",
+                                A_SH);
+  harness_write_file(all_file, all_yaml);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, &err,
+                                ARGS("--json", "rules", "replay", "--file", all_file, "--start", from, "--end", to,
+                                     "--sid", s.id.sid, "--page-size", "400", "--limit", "5000")),
+                   0);
+  json_t *rows = ndjson(out);
+  ck_assert_int_eq(json_array_size(rows), FILLER);
+  int64_t prev = 0;
+  size_t i;
+  json_t *m;
+  json_array_foreach(rows, i, m) {
+    json_t *ev = json_object_get(m, "event");
+    ck_assert_str_eq(vg_event_get_type(ev), "FILE_MODIFIED");
+    ck_assert_int_ge(vg_event_get_time(ev), prev); /* time order, none twice */
+    ck_assert_int_ne(vg_event_get_time(ev), prev);
+    prev = vg_event_get_time(ev);
+  }
+  json_decref(rows);
+  ck_assert_msg(strstr(err, "rules replay: 1100 matches"), "%s", err);
+  free(out);
+  free(err);
+
+  /* --limit stops early (and says so); nothing stored is reported. */
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, &err,
+                                ARGS("--json", "rules", "replay", "--file", all_file, "--start", from, "--end", to,
+                                     "--limit", "7")),
+                   0);
+  rows = ndjson(out);
+  ck_assert_int_eq(json_array_size(rows), 7);
+  json_decref(rows);
+  ck_assert_msg(strstr(err, "(stopped at --limit)"), "%s", err);
+  free(out);
+  free(err);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, NULL, ARGS("--json", "detections")), 0);
+  ck_assert_msg(!strcmp(out, ""), "a replay made a detection: %s", out);
+  free(out);
+
+  /* The end bounds the range: before the first file event, nothing. */
+  char *early = ms(T + 500);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, &err,
+                                ARGS("rules", "replay", "--file", all_file, "--start", from, "--end", early)),
+                   1);
+  ck_assert_str_eq(out, "");
+  ck_assert_ptr_nonnull(strstr(err, "rules replay: 0 matches"));
+  free(out);
+  free(err);
+  free(early);
+
+  /* Errors: an unknown rule is "not found" (1, the API's message); a bad
+   * command line is 2. */
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, NULL, &err, ARGS("rules", "replay", "nosuch", "--start", from)), 1);
+  ck_assert_msg(strstr(err, "nosuch"), "%s", err);
+  free(err);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, NULL, &err, ARGS("rules", "replay", "sleepers")), 2);
+  ck_assert_ptr_nonnull(strstr(err, "--start is required"));
+  free(err);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, NULL, NULL,
+                                ARGS("rules", "replay", "sleepers", "--file", all_file, "--start", from)),
+                   2);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, NULL, NULL,
+                                ARGS("rules", "replay", "sleepers", "--start", from, "--page-size", "10001")),
+                   2);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, NULL, ARGS("help", "rules", "replay")), 0);
+  ck_assert_ptr_nonnull(strstr(out, "--page-size"));
+  free(out);
+
+  free(from);
+  free(to);
+  free(all_yaml);
+  free(all_file);
+  free(rule_file);
+}
+END_TEST
+
 static Suite *suite(void) {
   Suite *su = suite_create("vigilctl_data");
   TCase *tc = tcase_create("vigilctl_data");
@@ -488,6 +600,7 @@ static Suite *suite(void) {
   tcase_set_timeout(tc, 240);
   tcase_add_test(tc, t_events_histogram_graph);
   tcase_add_test(tc, t_rules_wizard_detections);
+  tcase_add_test(tc, t_rules_replay);
   suite_add_tcase(su, tc);
   return su;
 }
