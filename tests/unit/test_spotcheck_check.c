@@ -36,7 +36,7 @@ START_TEST(commands) {
        "dir_find_hash \"/srv\" \"*\" 2 ABCDEF0123456789abcdef0123456789ABCDEF0123456789abcdef0123456789"},
       {"--yara", {rule}, "yara_scan cnVsZSByIHsgY29uZGl0aW9uOiB0cnVlIH0K"},
       {"-yf", {rule, "/opt", "*.so", "4"}, "yara_scan -d \"/opt\" \"*.so\" 4 cnVsZSByIHsgY29uZGl0aW9uOiB0cnVlIH0K"},
-      {"--yara-process", {rule, "ssh*"}, "yara_scan -e \"ssh*\" cnVsZSByIHsgY29uZGl0aW9uOiB0cnVlIH0K"},
+      {"--yara-process", {rule, "ssh*"}, "yara_scan cnVsZSByIHsgY29uZGl0aW9uOiB0cnVlIH0K"}, /* every process; hits filtered by name */
       {"-rk", {"HKLM\\Software\\Run"}, "reg_list \"HKLM\\\\Software\\\\Run\""},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
