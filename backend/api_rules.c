@@ -67,6 +67,13 @@ const struct api_param api_feeds_set_params[] = {
   {NULL, 0, false, 0, 0, 0},
 };
 
+#define FEEDS_LOOKUP_VALUES_MAX 256 /* values one feeds.lookup call probes */
+
+const struct api_param api_feeds_lookup_params[] = {
+  {"values", API_P_STRINGS, true, 1, FEEDS_LOOKUP_VALUES_MAX, VG_LIMIT_FEED_LINE_BYTES},
+  {NULL, 0, false, 0, 0, 0},
+};
+
 const struct api_param api_detections_list_params[] = {
   {"from", API_P_INT, false, 0, INT64_MAX, 0},
   {"to", API_P_INT, false, 0, INT64_MAX, 0},
@@ -184,6 +191,12 @@ API_HANDLER(api_feeds_delete) {
   int r = rules_feed_delete(c->vd->rules, c->oid, name, err);
   if (r) return r;
   *result = json_pack("{s:s, s:b}", "name", name, "deleted", 1);
+  return 0;
+}
+
+API_HANDLER(api_feeds_lookup) {
+  (void)err;
+  *result = rules_feed_lookup(c->vd->rules, c->oid, json_object_get(params, "values"));
   return 0;
 }
 

@@ -78,6 +78,9 @@ json_t *rules_feed_set(struct rules *r, const char *oid, const char *name, const
                        struct vg_err *err);
 int rules_feed_delete(struct rules *r, const char *oid, const char *name, struct vg_err *err);
 json_t *rules_feed_list(struct rules *r, const char *oid);
+/* {"hits":[{"value","feed"}...]}: which of the organisation's feeds hold
+ * each string of values (one hash probe per value per feed). */
+json_t *rules_feed_lookup(struct rules *r, const char *oid, const json_t *values);
 
 /* ---- detections ---- */
 /* Detections of oid with from_ms <= gen_time < to_ms (0 = open), after

@@ -214,3 +214,19 @@ json_t *rules_feed_list(struct rules *r, const char *oid) {
   pthread_mutex_unlock(&r->lock);
   return arr;
 }
+
+json_t *rules_feed_lookup(struct rules *r, const char *oid, const json_t *values) {
+  json_t *hits = json_array();
+  pthread_mutex_lock(&r->lock);
+  struct org *o = rules_org_locked(r, oid);
+  size_t k;
+  const json_t *v;
+  json_array_foreach(values, k, v) {
+    const char *s = json_string_value(v);
+    for (size_t i = 0; o && s && i < o->nfeeds; i++)
+      if (vg_feed_has(o->feeds[i].feed, s, NULL))
+        json_array_append_new(hits, json_pack("{s:s, s:s}", "value", s, "feed", o->feeds[i].name));
+  }
+  pthread_mutex_unlock(&r->lock);
+  return json_pack("{s:o}", "hits", hits);
+}

@@ -69,6 +69,8 @@ enum context {
   X(TREE, "tree", PROCESSES, "tree or flat list")                                      \
   X(MEM_MAP, "mem-map", PROCESSES, "memory map of the process")                        \
   X(MEM_STRINGS, "mem-strings", PROCESSES, "strings in the process memory")            \
+  X(MODULES, "modules", PROCESSES, "shared objects the process has mapped")             \
+  X(HASH_CHECK, "hash-check", PROCESSES, "SHA-256 of the binary against the threat feeds") \
   X(KILL, "kill", PROCESSES, "kill the process (asks first)")                          \
   X(PARENT_DIR, "parent-dir", FILES, "go to the parent directory")                     \
   X(FILE_INFO, "file-info", FILES, "file information")                                 \

@@ -2,17 +2,22 @@
  * through task.send, its parts joined; reloaded every PROC_POLL_MS while
  * shown), sorted by a column or as a tree, filtered with `/`. On the
  * selected process: Enter shows its record, `m` its memory map (mem_map),
- * `M` its memory strings (mem_strings; `/` searches them), `K` kills it
- * after a y/n question (os_kill_process). */
+ * `M` its memory strings (mem_strings; `/` searches them), `o` its modules
+ * (the shared objects of its mem_map, tui/procmods.c), `h` a hash check
+ * (file_hash of its FILE_PATH, then feeds.lookup of the SHA-256 against the
+ * organisation's threat feeds), `K` kills it after a y/n question
+ * (os_kill_process). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "shared/alloc.h"
+#include "shared/limits.h"
 #include "tui/app.h"
 #include "tui/fmt.h"
 #include "tui/lines.h"
 #include "tui/list.h"
+#include "tui/procmods.h"
 #include "tui/tabs.h"
 #include "tui/tasksend.h"
 #include "tui/view_live.h"
@@ -20,9 +25,9 @@
 #define PROC_POLL_MS 5000
 #define PROC_MAX 20000     /* = the sensor's os_processes limit */
 #define PROC_TREE_DEPTH 32 /* deeper levels are drawn at this indentation */
-enum { TAG_LIST = 1, TAG_PANE, TAG_KILL, TAG_FILTER, TAG_PANE_FILTER };
+enum { TAG_LIST = 1, TAG_PANE, TAG_KILL, TAG_FILTER, TAG_PANE_FILTER, TAG_LOOKUP };
 enum { CONFIRM_KILL = 1 };
-enum pane { PANE_NONE, PANE_DETAIL, PANE_MAP, PANE_STRINGS };
+enum pane { PANE_NONE, PANE_DETAIL, PANE_MAP, PANE_STRINGS, PANE_MODULES, PANE_HASH };
 enum { SORT_PID, SORT_NAME, SORT_USER, SORT_MEM, SORT_START, SORT__N };
 static const char *const sort_names[SORT__N] = {"pid", "name", "user", "memory", "start"};
 
@@ -51,6 +56,10 @@ struct procs {
   struct list_state pls;
   int pane_width;
   bool pane_dirty;
+  size_t pane_n; /* rows the pane's title counts */
+  /* hash check: the file, its SHA-256, the feeds that list it */
+  char hash_path[VG_LIMIT_FILE_PATH_BYTES], hash[80], hash_feeds[400];
+  bool lookup_pending;
   long kill_pid;
 };
 
@@ -173,16 +182,32 @@ static void pane_open(struct view *v, struct app *a, enum pane kind) {
   long long pid = (long long)pid_of(pr);
   const char *name = fmt_str(pr, "PROCESS_NAME");
   char cmd[64];
+  p->lookup_pending = false;
   if (kind == PANE_DETAIL) {
     snprintf(p->pane_title, sizeof p->pane_title, "process %lld %s", pid, name);
     json_array_append(p->pane_rows, (json_t *)pr);
     p->pane_loading = false;
     return;
   }
-  p->pane_list = kind == PANE_MAP ? "MEMORY_MAP" : "STRINGS";
+  if (kind == PANE_HASH) {
+    snprintf(p->pane_title, sizeof p->pane_title, "hash check of %lld %s", pid, name);
+    snprintf(p->hash_path, sizeof p->hash_path, "%s", fmt_str(pr, "FILE_PATH"));
+    p->hash[0] = p->hash_feeds[0] = '\0';
+    p->pane_loading = false;
+    if (!p->hash_path[0]) {
+      snprintf(p->pane_err, sizeof p->pane_err, "the sensor gave no FILE_PATH for this process");
+      return;
+    }
+    char q[VG_LIMIT_FILE_PATH_BYTES * 2 + 3], hcmd[sizeof q + 16];
+    snprintf(hcmd, sizeof hcmd, "file_hash %s", tasksend_quote(p->hash_path, q, sizeof q));
+    p->pane_loading = true;
+    tasksend(a, v, TAG_PANE, hcmd, TASKSEND_TIMEOUT_S);
+    return;
+  }
+  p->pane_list = kind == PANE_STRINGS ? "STRINGS" : "MEMORY_MAP";
   snprintf(p->pane_title, sizeof p->pane_title, "%s of %lld %s",
-           kind == PANE_MAP ? "memory map" : "memory strings", pid, name);
-  snprintf(cmd, sizeof cmd, "%s -p %lld", kind == PANE_MAP ? "mem_map" : "mem_strings", pid);
+           kind == PANE_MAP ? "memory map" : kind == PANE_MODULES ? "modules" : "memory strings", pid, name);
+  snprintf(cmd, sizeof cmd, "%s -p %lld", kind == PANE_STRINGS ? "mem_strings" : "mem_map", pid);
   p->pane_loading = true;
   tasksend(a, v, TAG_PANE, cmd, TASKSEND_TIMEOUT_S);
 }
@@ -191,8 +216,26 @@ static void pane_rebuild(struct procs *p, int width) {
   lines_clear(&p->pl);
   p->pane_width = width;
   p->pane_dirty = false;
+  p->pane_n = json_array_size(p->pane_rows);
   if (p->pane == PANE_DETAIL) {
     lines_json(&p->pl, json_array_get(p->pane_rows, 0), 0, 0, 0);
+    return;
+  }
+  if (p->pane == PANE_HASH) {
+    if (!p->hash[0] && !p->pane_loading) return;
+    lines_add(&p->pl, ROLE_NORMAL, 0, 0, "file:       %s", p->hash_path);
+    lines_add(&p->pl, ROLE_NORMAL, 0, 0, "sha256:     %s", p->hash[0] ? p->hash : "…");
+    if (p->hash[0])
+      lines_add(&p->pl, p->lookup_pending ? ROLE_DIM : ROLE_NORMAL, 0, 0, "feeds:      %s",
+                p->lookup_pending ? "asking vigild…" : p->hash_feeds);
+    lines_add(&p->pl, ROLE_DIM, 0, 0, "VirusTotal: not configured on this vigild");
+    return;
+  }
+  if (p->pane == PANE_MODULES) {
+    json_t *mods = procmods_collect(p->pane_rows);
+    p->pane_n = json_array_size(mods);
+    if (p->pane_n) lines_table(&p->pl, mods, width, 0, 0, 0);
+    json_decref(mods);
     return;
   }
   json_t *rows = json_array();
@@ -211,16 +254,17 @@ static void pane_rebuild(struct procs *p, int width) {
 
 static void draw_pane(struct procs *p, struct canvas *c, struct rect r) {
   canvas_hline(c, r.x, r.y, r.w, ROLE_BORDER);
+  if (p->pane_dirty || p->pane_width != r.w - 2) pane_rebuild(p, r.w - 2);
   char t[400];
-  snprintf(t, sizeof t, " %s: %zu%s%s%s ", p->pane_title, json_array_size(p->pane_rows),
+  snprintf(t, sizeof t, " %s: %zu%s%s%s ", p->pane_title, p->pane_n,
            p->pane_loading ? " (loading…)" : "", p->pane_filter[0] ? "  /" : "", p->pane_filter);
-  if (p->pane == PANE_DETAIL) snprintf(t, sizeof t, " %s ", p->pane_title);
+  if (p->pane == PANE_DETAIL || p->pane == PANE_HASH)
+    snprintf(t, sizeof t, " %s%s ", p->pane_title, p->pane_loading ? " (hashing…)" : "");
   canvas_put(c, r.x + 2, r.y, ROLE_LABEL, r.w - 4, t);
   if (p->pane_err[0]) {
     canvas_put(c, r.x + 1, r.y + 1, ROLE_BANNER, r.w - 2, p->pane_err);
     return;
   }
-  if (p->pane_dirty || p->pane_width != r.w - 2) pane_rebuild(p, r.w - 2);
   if (!p->pl.n && !p->pane_loading)
     canvas_put(c, r.x + 2, r.y + 1, ROLE_DIM, r.w - 4, "nothing");
   lines_draw(&p->pl, c, (struct rect){r.x + 1, r.y + 1, r.w - 2, r.h - 1}, &p->pls, p->pane != PANE_DETAIL);
@@ -328,6 +372,8 @@ static int action(struct view *v, struct app *a, enum action act) {
   case ACT_SELECT: pane_open(v, a, PANE_DETAIL); return 1;
   case ACT_MEM_MAP: pane_open(v, a, PANE_MAP); return 1;
   case ACT_MEM_STRINGS: pane_open(v, a, PANE_STRINGS); return 1;
+  case ACT_MODULES: pane_open(v, a, PANE_MODULES); return 1;
+  case ACT_HASH_CHECK: pane_open(v, a, PANE_HASH); return 1;
   case ACT_KILL:
     if (!pr) return 1;
     p->kill_pid = (long)pid_of(pr);
@@ -359,12 +405,60 @@ static void input(struct view *v, struct app *a, int tag, const char *text, bool
   }
 }
 
+/* feeds.lookup answered: "a, b" (the feeds that list the hash) or "no feed lists it". */
+static void lookup_result(struct procs *p, const json_t *res, const struct vg_err *err) {
+  p->lookup_pending = false;
+  p->pane_dirty = true;
+  if (!res) {
+    snprintf(p->hash_feeds, sizeof p->hash_feeds, "lookup failed: %.300s", err ? err->msg : "?");
+    return;
+  }
+  size_t i, len = 0;
+  const json_t *h;
+  p->hash_feeds[0] = '\0';
+  json_array_foreach(json_object_get(res, "hits"), i, h) {
+    int n = snprintf(p->hash_feeds + len, sizeof p->hash_feeds - len, "%s%s", len ? ", " : "",
+                     fmt_str(h, "feed"));
+    if (n < 0 || (size_t)n >= sizeof p->hash_feeds - len) break;
+    len += (size_t)n;
+  }
+  if (!len) snprintf(p->hash_feeds, sizeof p->hash_feeds, "no feed lists it");
+}
+
+static void hash_push(struct view *v, struct app *a, json_t *m) {
+  struct procs *p = v->priv;
+  json_t *body = tasksend_body(m);
+  char eb[400];
+  if (!body || strcmp(tasksend_type(m), "FILE_HASH_REP")) return;
+  p->pane_loading = false;
+  tasksend_close(a, v, p->pane_sub);
+  p->pane_sub = 0;
+  p->pane_dirty = true;
+  if (tasksend_error(body, eb, sizeof eb)) {
+    snprintf(p->pane_err, sizeof p->pane_err, "file_hash %.150s: %.150s", p->hash_path, eb);
+    return;
+  }
+  snprintf(p->hash, sizeof p->hash, "%s", fmt_str(body, "HASH"));
+  if (!p->hash[0]) {
+    snprintf(p->pane_err, sizeof p->pane_err, "file_hash %.200s: no HASH in the reply", p->hash_path);
+    return;
+  }
+  p->lookup_pending = true;
+  app_call(a, v, TAG_LOOKUP, "feeds.lookup", json_pack("{s:[s]}", "values", p->hash));
+}
+
 static void result(struct view *v, struct app *a, int tag, json_t *res, const struct vg_err *err) {
   struct procs *p = v->priv;
   if (tag == TASKSEND_TAG_UNSUB) return;
+  if (tag == TAG_LOOKUP) {
+    if (!p->lookup_pending || p->pane != PANE_HASH) return;
+    lookup_result(p, res, err);
+    return;
+  }
   if (!res) {
     char *dst = tag == TAG_PANE ? p->pane_err : p->err;
-    snprintf(dst, 320, "%s: %s", tag == TAG_LIST ? "os_processes" : tag == TAG_PANE ? "memory" : "kill",
+    snprintf(dst, 320, "%s: %s",
+             tag == TAG_LIST ? "os_processes" : tag == TAG_PANE ? (p->pane == PANE_HASH ? "file_hash" : "memory") : "kill",
              err ? err->msg : "failed");
     if (tag == TAG_LIST) p->loading = false;
     if (tag == TAG_PANE) p->pane_loading = false;
@@ -420,11 +514,15 @@ static void push(struct view *v, struct app *a, json_t *m) {
       p->pane_sub = 0;
       return;
     }
+    if (p->pane == PANE_HASH) {
+      hash_push(v, a, m);
+      return;
+    }
     if (!body || !strcmp(tasksend_type(m), "RECEIPT")) return;
     if (tasksend_error(body, eb, sizeof eb)) snprintf(p->pane_err, sizeof p->pane_err, "%.300s", eb);
     json_t *list = json_object_get(body, p->pane_list);
     if (json_is_array(list)) json_array_extend(p->pane_rows, list);
-    if (tasksend_final(p->pane == PANE_MAP ? "mem_map" : "mem_strings", m)) {
+    if (tasksend_final(p->pane == PANE_STRINGS ? "mem_strings" : "mem_map", m)) {
       p->pane_loading = false;
       tasksend_close(a, v, p->pane_sub);
       p->pane_sub = 0;
@@ -460,10 +558,10 @@ static void tick(struct view *v, struct app *a) {
 
 static const char *hint(struct view *v, struct app *a) {
   struct procs *p = v->priv;
-  static const enum action acts[] = {ACT_SORT, ACT_TREE, ACT_MEM_MAP, ACT_MEM_STRINGS, ACT_KILL};
+  static const enum action acts[] = {ACT_SORT, ACT_TREE, ACT_MEM_MAP, ACT_MEM_STRINGS, ACT_MODULES, ACT_HASH_CHECK, ACT_KILL};
   static const enum action pacts[] = {ACT_BACK, ACT_FILTER};
   if (p->pane) return app_hints(a, p->hintbuf, sizeof p->hintbuf, pacts, p->pane == PANE_STRINGS ? 2 : 1);
-  return app_hints(a, p->hintbuf, sizeof p->hintbuf, acts, 5);
+  return app_hints(a, p->hintbuf, sizeof p->hintbuf, acts, 7);
 }
 
 static void procs_free(struct view *v) {

@@ -4,10 +4,11 @@
  * subscriber, suppressed past max_count; the task reaches the sensor; the
  * tag shows on sensors.get; isolation is set and pushed to the sensor;
  * organisation B sees none of it; a viewer cannot set rules; a syntax error
- * names line:col and the key. */
+ * names line:col and the key; feeds.lookup finds a value in A's feed only. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "shared/alloc.h"
@@ -250,6 +251,34 @@ START_TEST(t_rules_end_to_end) {
   json_decref(t);
   free(good);
   free(bad);
+
+  /* feeds.lookup: which of the organisation's feeds hold each value (a
+   * viewer may ask); organisation B has no feed and gets no hit. */
+  char *fdir = vg_xasprintf("%s/feeds", d.data_dir);
+  mkdir(fdir, 0700);
+  char *fpath = vg_xasprintf("%s/bad.txt", fdir);
+  FILE *ff = fopen(fpath, "w");
+  ck_assert_ptr_nonnull(ff);
+  fputs("# test feed\n"
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n"
+        "evil.example\n", ff);
+  fclose(ff);
+  EXPECT(&ca, "feeds.set", json_pack("{s:s, s:s}", "name", "badhashes", "file", "bad.txt"), "ok");
+  const char *hit = "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855";
+  json_t *lk = result_of(&cv, "feeds.lookup",
+                         json_pack("{s:[s,s]}", "values", hit, "0000000000000000000000000000000000000000000000000000000000000000"));
+  json_t *hits = json_object_get(lk, "hits");
+  ck_assert_int_eq(json_array_size(hits), 1);
+  ck_assert_str_eq(json_string_value(json_object_get(json_array_get(hits, 0), "value")), hit);
+  ck_assert_str_eq(json_string_value(json_object_get(json_array_get(hits, 0), "feed")), "badhashes");
+  json_decref(lk);
+  lk = result_of(&cb, "feeds.lookup", json_pack("{s:[s]}", "values", hit));
+  ck_assert_int_eq(json_array_size(json_object_get(lk, "hits")), 0);
+  json_decref(lk);
+  EXPECT(&cv, "feeds.lookup", json_pack("{s:[i]}", "values", 1), "ETYPE");
+  EXPECT(&cv, "feeds.lookup", NULL, "EMISSING");
+  free(fpath);
+  free(fdir);
 
   client_close(&ca);
   client_close(&cb);

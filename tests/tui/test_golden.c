@@ -303,6 +303,35 @@ START_TEST(golden_processes) {
   app_key(&a, 'y');
   ck_assert_str_eq(rec[nrec - 1].method, "task.send");
   ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(rec[nrec - 1].params, "command")), "os_kill_process -p "));
+  answer(&a, "task.send", NULL, 15);
+  /* modules of curl: the shared objects of its memory map, one row each */
+  app_run_action(&a, ACT_UP);
+  app_run_action(&a, ACT_MODULES);
+  answer(&a, "task.send", "mem_map -p 2048", 16);
+  reply(&a, 16, "MEM_MAP_REP", json_pack("{s:o, s:b}", "MEMORY_MAP", golden_fixture("modules_map.json"), "MORE", 0));
+  done(&a, 16);
+  each_size(&a, "live_processes_modules");
+  /* hash check: file_hash of its binary, then feeds.lookup of the SHA-256 */
+  app_run_action(&a, ACT_BACK);
+  app_run_action(&a, ACT_HASH_CHECK);
+  answer(&a, "task.send", "file_hash /usr/bin/curl", 17);
+  const char *sha = "9f2c1d5e8a7b6c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d";
+  reply(&a, 17, "FILE_HASH_REP", json_pack("{s:s, s:s, s:i}", "FILE_PATH", "/usr/bin/curl", "HASH", sha, "FILE_SIZE", 260328));
+  ck_assert_str_eq(rec[nrec - 1].method, "feeds.lookup");
+  ck_assert_str_eq(json_string_value(json_array_get(json_object_get(rec[nrec - 1].params, "values"), 0)), sha);
+  json_t *hits = json_pack("{s:[{s:s, s:s}, {s:s, s:s}]}", "hits", "value", sha, "feed", "abuse-sha256", "value", sha, "feed", "local-ioc");
+  app_deliver_result(&a, rec[nrec - 1].owner, rec[nrec - 1].tag, hits, NULL);
+  json_decref(hits);
+  each_size(&a, "live_processes_hash");
+  /* a hash no feed lists */
+  app_run_action(&a, ACT_BACK);
+  app_run_action(&a, ACT_HASH_CHECK);
+  answer(&a, "task.send", "file_hash /usr/bin/curl", 18);
+  reply(&a, 18, "FILE_HASH_REP", json_pack("{s:s, s:s, s:i}", "FILE_PATH", "/usr/bin/curl", "HASH", sha, "FILE_SIZE", 260328));
+  hits = json_pack("{s:[]}", "hits");
+  app_deliver_result(&a, rec[nrec - 1].owner, rec[nrec - 1].tag, hits, NULL);
+  json_decref(hits);
+  each_size(&a, "live_processes_hash_miss");
   rec_reset();
   app_cleanup(&a);
 }
