@@ -123,11 +123,12 @@ static int only(const json_t *cfg, const char *const *allowed, struct vg_err *er
 int outputs_send_validate(json_t *cfg, struct vg_err *err) {
   const char *type = str(cfg, "type");
   char h[HOST_BYTES], p[PORT_BYTES];
+  int r;
   if (!type) return vg_err_fail(err, VG_EINVAL, "params.type: file, syslog or webhook");
   if (strcmp(type, "file") == 0) {
     static const char *const f[] = {"name", "type", "categories", "min_priority", "path",
                                     "max_bytes", "keep", NULL};
-    if (only(cfg, f, err) || need(cfg, "path", type, err)) return -err->code;
+    if ((r = only(cfg, f, err)) || (r = need(cfg, "path", type, err))) return r;
     const char *path = str(cfg, "path");
     /* A file name directly under <data_dir>/outputs/: the API must not
      * write anywhere else on the host. */
@@ -149,7 +150,7 @@ int outputs_send_validate(json_t *cfg, struct vg_err *err) {
   if (strcmp(type, "syslog") == 0) {
     static const char *const f[] = {"name", "type", "categories", "min_priority", "dest",
                                     "transport", NULL};
-    if (only(cfg, f, err) || need(cfg, "dest", type, err)) return -err->code;
+    if ((r = only(cfg, f, err)) || (r = need(cfg, "dest", type, err))) return r;
     if (outputs_send_hostport(str(cfg, "dest"), h, sizeof(h), p, sizeof(p)))
       return vg_err_fail(err, VG_EINVAL, "params.dest: host:port or [v6]:port, port 1..65535");
     const char *tr = str(cfg, "transport");
@@ -161,7 +162,7 @@ int outputs_send_validate(json_t *cfg, struct vg_err *err) {
   if (strcmp(type, "webhook") == 0) {
     static const char *const f[] = {"name", "type", "categories", "min_priority", "url", NULL};
     const char *path;
-    if (only(cfg, f, err) || need(cfg, "url", type, err)) return -err->code;
+    if ((r = only(cfg, f, err)) || (r = need(cfg, "url", type, err))) return r;
     if (strncmp(str(cfg, "url"), "https://", 8) == 0)
       return vg_err_fail(err, VG_EUNSUPPORTED, "params.url: https is not supported yet (use http://)");
     if (outputs_send_url(str(cfg, "url"), h, sizeof(h), p, sizeof(p), &path))
