@@ -23,7 +23,6 @@ struct codec_scan {
   size_t *elem_off; /* batch: start offset of each element (VG_LIMIT_BATCH_EVENTS) */
   size_t nelems;
   const char *what; /* "input" or "encoded event", for messages */
-  int trusted;      /* encode only: the tree came from the decoder (skip the output scan) */
 };
 
 /* 1-based line and column (in characters) of byte offset pos. */
@@ -297,7 +296,7 @@ static int codec_dump(const json_t *j, struct vg_buf *out, size_t limit, struct 
     r = vg_err_fail(e, VG_ELIMIT, "%s: output buffer full", s->what);
   else if (n > avail)
     json_dumpb(j, out->data + start, n, CODEC_DUMP_FLAGS);
-  if (!r && !s->trusted) r = codec_scan((const unsigned char *)out->data + start, n, s, e);
+  if (!r) r = codec_scan((const unsigned char *)out->data + start, n, s, e);
   if (!r) out->len = start + n;
   if (out->data) out->data[out->len] = '\0';
   return r;
@@ -308,12 +307,6 @@ int vg_event_codec_encode(const json_t *ev, struct vg_buf *out, struct vg_err *e
   int r = vg_event_validate(ev, e);
   if (r) return r;
   struct codec_scan s = {.depth_max = VG_LIMIT_JSON_DEPTH, .what = "encoded event"};
-  return codec_dump(ev, out, VG_LIMIT_EVENT_BYTES, &s, e);
-}
-
-int vg_event_codec_encode_decoded(const json_t *ev, struct vg_buf *out, struct vg_err *e) {
-  if (!out) return vg_err_fail(e, VG_EINVAL, "event encode: NULL buffer");
-  struct codec_scan s = {.depth_max = VG_LIMIT_JSON_DEPTH, .what = "encoded event", .trusted = 1};
   return codec_dump(ev, out, VG_LIMIT_EVENT_BYTES, &s, e);
 }
 

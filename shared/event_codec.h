@@ -39,12 +39,6 @@ int vg_event_codec_decode_batch(const void *data, size_t len, json_t **out, stru
  * errors, so whatever encodes also decodes. On failure out is unchanged. */
 int vg_event_codec_encode(const json_t *ev, struct vg_buf *out, struct vg_err *e);
 
-/* The ingest hot path's encode, for an event that came out of the decoder
- * and was changed since only through vg_routing_set (which validates what it
- * writes): the same bytes as vg_event_codec_encode, and the same size limit,
- * without validating the tree again or scanning the output. */
-int vg_event_codec_encode_decoded(const json_t *ev, struct vg_buf *out, struct vg_err *e);
-
 /* Same for a JSON array of events, bounded as vg_event_codec_decode_batch. */
 int vg_event_codec_encode_batch(const json_t *events, struct vg_buf *out, struct vg_err *e);
 

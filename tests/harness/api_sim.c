@@ -8,6 +8,22 @@
 #include "shared/alloc.h"
 #include "shared/ws_client.h"
 
+void make_org(struct harness_vigild *d, const char *name, struct creds *out) {
+  ck_assert_int_eq(harness_vigild_stop(d), 0);
+  char *bin = harness_binary_path("backend/vigild");
+  char *text = NULL;
+  char *argv[] = {bin, "--data-dir", d->data_dir, "--create-org", (char *)name, NULL};
+  ck_assert_int_eq(harness_run(argv, &text), 0);
+  char *cp = strstr(text, "credentials: ");
+  ck_assert_ptr_nonnull(cp);
+  cp += strlen("credentials: ");
+  cp[strcspn(cp, "\n")] = '\0';
+  read_creds(cp, out);
+  free(text);
+  free(bin);
+  ck_assert_int_eq(harness_vigild_restart(d, NULL), 0);
+}
+
 void read_creds(const char *path, struct creds *c) {
   char *s = harness_read_file(path, NULL);
   ck_assert_msg(s != NULL, "cannot read %s", path);

@@ -22,6 +22,10 @@ struct client {
 
 /* oid and api_key from a credentials.yaml vigild wrote. */
 void read_creds(const char *path, struct creds *c);
+/* A second organisation on d: vigild is stopped, `vigild --create-org name`
+ * run (an offline command), its credentials read into *out, and vigild
+ * restarted on the same data dir and ports. */
+void make_org(struct harness_vigild *d, const char *name, struct creds *out);
 void client_open(struct client *c, const struct harness_vigild *d);
 void client_close(struct client *c);
 /* Next message (new reference) or NULL after timeout_ms. */

@@ -116,20 +116,8 @@ START_TEST(t_org_isolation) {
   struct vg_err e;
   ck_assert_msg(sensor_sim_enroll(&s, &d, NULL, "a-host", &e) == 0, "enroll: %s", e.msg);
   /* Organisation B (offline command: stop, create, restart). */
-  ck_assert_int_eq(harness_vigild_stop(&d), 0);
-  char *bin = harness_binary_path("backend/vigild");
-  char *out = NULL;
-  char *argv[] = {bin, "--data-dir", d.data_dir, "--create-org", "org-b", NULL};
-  ck_assert_int_eq(harness_run(argv, &out), 0);
-  char *cp = strstr(out, "credentials: ");
-  ck_assert_ptr_nonnull(cp);
-  cp += strlen("credentials: ");
-  cp[strcspn(cp, "\n")] = '\0';
-  read_creds(cp, &b);
-  free(out);
-  free(bin);
+  make_org(&d, "org-b", &b);
   ck_assert_str_ne(a.oid, b.oid);
-  ck_assert_int_eq(harness_vigild_restart(&d, NULL), 0);
   json_decref(sensor_sim_connect(&s, &d, NULL, NULL));
   const char *sid = s.id.sid;
 

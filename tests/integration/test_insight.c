@@ -220,20 +220,8 @@ START_TEST(t_insight) {
 
   /* Organisation B sees none of it, even naming A's sensor and atoms. */
   sensor_sim_disconnect(&s);
-  ck_assert_int_eq(harness_vigild_stop(&d), 0);
-  char *bin = harness_binary_path("backend/vigild");
-  char *out = NULL;
-  char *argv[] = {bin, "--data-dir", d.data_dir, "--create-org", "org-b", NULL};
-  ck_assert_int_eq(harness_run(argv, &out), 0);
-  char *bp = strstr(out, "credentials: ");
-  ck_assert_ptr_nonnull(bp);
-  bp += strlen("credentials: ");
-  bp[strcspn(bp, "\n")] = '\0';
   struct creds b;
-  read_creds(bp, &b);
-  free(out);
-  free(bin);
-  ck_assert_int_eq(harness_vigild_restart(&d, NULL), 0);
+  make_org(&d, "org-b", &b);
   client_open(&c, &d);
   auth(&c, b.oid, b.api_key, "admin");
   r = result_of(&c, "insight.timeline", json_pack("{s:s}", "sid", sid));

@@ -57,19 +57,7 @@ START_TEST(t_rules_end_to_end) {
   struct vg_err e;
   ck_assert_msg(sensor_sim_enroll(&s, &d, NULL, "a-host", &e) == 0, "enroll: %s", e.msg);
   /* Organisation B. */
-  ck_assert_int_eq(harness_vigild_stop(&d), 0);
-  char *bin = harness_binary_path("backend/vigild");
-  char *out = NULL;
-  char *argv[] = {bin, "--data-dir", d.data_dir, "--create-org", "org-b", NULL};
-  ck_assert_int_eq(harness_run(argv, &out), 0);
-  char *cp = strstr(out, "credentials: ");
-  ck_assert_ptr_nonnull(cp);
-  cp += strlen("credentials: ");
-  cp[strcspn(cp, "\n")] = '\0';
-  read_creds(cp, &b);
-  free(out);
-  free(bin);
-  ck_assert_int_eq(harness_vigild_restart(&d, NULL), 0);
+  make_org(&d, "org-b", &b);
   json_t *w = sensor_sim_connect(&s, &d, NULL, NULL);
   ck_assert_ptr_nonnull(w);
   json_decref(w);
