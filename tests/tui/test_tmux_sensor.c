@@ -276,6 +276,10 @@ START_TEST(console_real_sensor) {
   free(scr);
   waitpid(shp, NULL, 0);
   fprintf(stderr, "stream: the new process was on screen after %lld ms\n", (long long)seen_ms);
+  /* the shell's child matches the filter too (its PARENT carries the word)
+   * and may already be the newest row: Home selects the oldest match, the
+   * shell itself, and stops following so later rows do not move it */
+  tmux_keys("Home");
   tmux_keys("Enter"); /* its JSON: routing first, the body below */
   free(tmux_wait("\"routing\""));
   tmux_keys("End");
