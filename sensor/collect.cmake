@@ -14,6 +14,8 @@ set(VIGIL_SENSOR_COLLECT_SOURCES
   collect_dns.c
   sockdiag.c
   sockpid.c
+  net_event.c
+  net_ebpf.c
   collect_net.c
 )
 list(TRANSFORM VIGIL_SENSOR_COLLECT_SOURCES PREPEND ${CMAKE_CURRENT_LIST_DIR}/)

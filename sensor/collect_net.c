@@ -1,5 +1,8 @@
 /* collect_net.c — NEW_/TERMINATE_ {TCP4,TCP6,UDP4,UDP6}_CONNECTION and
- * NETWORK_SUMMARY from NETLINK_SOCK_DIAG dumps every SENSOR_NET_POLL_MS:
+ * NETWORK_SUMMARY. Two table rows: "net-ebpf" takes TCP from eBPF
+ * (net_ebpf.c: every connection, however short, with its connecting pid)
+ * and UDP from sock_diag; "net", the fallback, takes both from
+ * NETLINK_SOCK_DIAG dumps every SENSOR_NET_POLL_MS:
  * each snapshot is diffed against the previous one by socket cookie. A
  * socket is attributed to the process holding its inode (sockpid.c).
  * Polling misses connections shorter than the interval (documented in
@@ -20,14 +23,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sensor/collect_limits.h"
 #include "sensor/collect_util.h"
+#include "sensor/net_ebpf.h"
+#include "sensor/net_event.h"
 #include "sensor/sockdiag.h"
 #include "sensor/sockpid.h"
 #include "shared/alloc.h"
 #include "shared/event.h"
+#include "shared/idmap.h"
 #include "shared/log.h"
 
 #define LOGC "collect_net"
@@ -36,6 +43,10 @@ const char *const collect_net_events[] = {
     "NEW_TCP4_CONNECTION", "TERMINATE_TCP4_CONNECTION", "NEW_TCP6_CONNECTION",
     "TERMINATE_TCP6_CONNECTION", "NEW_UDP4_CONNECTION", "TERMINATE_UDP4_CONNECTION",
     "NEW_UDP6_CONNECTION", "TERMINATE_UDP6_CONNECTION", "NETWORK_SUMMARY", NULL};
+const char *const collect_net_ebpf_events[] = {
+    "NEW_TCP4_CONNECTION", "TERMINATE_TCP4_CONNECTION", "NEW_TCP6_CONNECTION",
+    "TERMINATE_TCP6_CONNECTION", "NEW_UDP4_CONNECTION", "TERMINATE_UDP4_CONNECTION",
+    "NEW_UDP6_CONNECTION", "TERMINATE_UDP6_CONNECTION", "NETWORK_SUMMARY", "DATA_DROPPED", NULL};
 
 struct conn {
   struct sockdiag_entry e;
@@ -68,6 +79,12 @@ struct collect_net {
   uint8_t listen[2][65536 / 8];
   struct proc_net procs[SENSOR_NET_MAX_PROCS];
   size_t nprocs;
+  /* eBPF mode: TCP from bpf; tcp maps kernel socket → struct conn * of a
+   * reported connection until its end (at most SENSOR_NET_MAX_SOCKETS). */
+  struct net_ebpf *bpf;
+  struct vg_idmap tcp;
+  size_t ntcp;
+  uint64_t drops_seen;
 };
 
 #define TCP_ACTIVE ((1u << TCP_SYN_SENT) | (1u << TCP_ESTABLISHED) | (1u << TCP_CLOSE_WAIT))
@@ -95,42 +112,8 @@ static int cmp_cookie(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-static const char *type_name(const struct conn *c, bool is_new) {
-  bool v6 = c->e.family == AF_INET6, tcp = c->e.proto == IPPROTO_TCP;
-  static const char *const names[2][2][2] = {
-      {{"TERMINATE_UDP4_CONNECTION", "NEW_UDP4_CONNECTION"},
-       {"TERMINATE_UDP6_CONNECTION", "NEW_UDP6_CONNECTION"}},
-      {{"TERMINATE_TCP4_CONNECTION", "NEW_TCP4_CONNECTION"},
-       {"TERMINATE_TCP6_CONNECTION", "NEW_TCP6_CONNECTION"}}};
-  return names[tcp][v6][is_new];
-}
-
-static json_t *endpoint(int family, const uint8_t *a, uint16_t port) {
-  char txt[INET6_ADDRSTRLEN];
-  if (!inet_ntop(family, a, txt, sizeof txt)) txt[0] = '\0';
-  return json_pack("{s:s, s:i}", "IP_ADDRESS", txt, "PORT", port);
-}
-
 /* The event body of a connection (also an entry of NETWORK_SUMMARY). */
-static json_t *conn_body(const struct conn *c) {
-  json_t *b = json_object();
-  const struct sockdiag_entry *e = &c->e;
-  if (e->proto == IPPROTO_TCP) {
-    json_t *local = endpoint(e->family, e->src, e->sport), *remote = endpoint(e->family, e->dst, e->dport);
-    json_object_set_new(b, "SOURCE", c->outgoing ? local : remote);
-    json_object_set_new(b, "DESTINATION", c->outgoing ? remote : local);
-    json_object_set_new(b, "STATE", json_integer(e->state));
-  } else {
-    char txt[INET6_ADDRSTRLEN];
-    if (!inet_ntop(e->family, e->src, txt, sizeof txt)) txt[0] = '\0';
-    json_object_set_new(b, "IP_ADDRESS", json_string(txt));
-    json_object_set_new(b, "PORT", json_integer(e->sport));
-    if (e->dport) json_object_set_new(b, "DESTINATION", endpoint(e->family, e->dst, e->dport));
-  }
-  json_object_set_new(b, "IS_OUTGOING", json_boolean(c->outgoing));
-  json_object_set_new(b, "PROTOCOL", json_string(e->proto == IPPROTO_TCP ? "tcp" : "udp"));
-  return b;
-}
+static json_t *conn_body(const struct conn *c) { return net_event_body(&c->e, c->outgoing); }
 
 static void summary_note(struct collect_net *s, const struct conn *c) {
   if (c->pid <= 0) return;
@@ -169,7 +152,7 @@ static void summaries(struct collect_net *s, bool all) {
 }
 
 static void emit_conn(struct collect_net *s, const struct conn *c, bool is_new) {
-  json_t *ev = vg_event_new(type_name(c, is_new), vg_event_now_ms());
+  json_t *ev = vg_event_new(net_event_type(c->e.family, c->e.proto, is_new), vg_event_now_ms());
   json_t *b = conn_body(c);
   json_object_update(vg_event_payload(ev), b);
   json_decref(b);
@@ -204,8 +187,10 @@ static void poll_once(struct collect_net *s) {
   memset(s->listen, 0, sizeof s->listen);
   static const int fams[2] = {AF_INET, AF_INET6};
   for (int f = 0; f < 2; f++) {
-    sockdiag_dump(fams[f], IPPROTO_TCP, 1u << TCP_LISTEN, listen_add, s, NULL);
-    sockdiag_dump(fams[f], IPPROTO_TCP, TCP_ACTIVE, snap_add, &cur, NULL);
+    if (!s->bpf) {
+      sockdiag_dump(fams[f], IPPROTO_TCP, 1u << TCP_LISTEN, listen_add, s, NULL);
+      sockdiag_dump(fams[f], IPPROTO_TCP, TCP_ACTIVE, snap_add, &cur, NULL);
+    }
     sockdiag_dump(fams[f], IPPROTO_UDP, ~0u, snap_add, &cur, NULL);
   }
   if (cur.n) qsort(cur.v, cur.n, sizeof *cur.v, cmp_cookie);
@@ -238,25 +223,89 @@ static void poll_once(struct collect_net *s) {
   summaries(s, false);
 }
 
+static int64_t mono_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* eBPF mode: one TCP connection began or ended. */
+static void on_tcp(const struct net_ebpf_conn *ec, void *arg) {
+  struct collect_net *s = arg;
+  if (ec->pid == s->ctx->self_pid) return;
+  struct conn *c = vg_idmap_del(&s->tcp, ec->sock);
+  if (c) s->ntcp--;
+  if (ec->is_new) {
+    free(c); /* a socket address reused after a lost end */
+    c = vg_xcalloc(1, sizeof *c);
+    c->e = ec->e;
+    c->pid = ec->pid;
+    c->outgoing = ec->outgoing;
+    collect_util_atom(s->ctx, c->pid, c->atom);
+    emit_conn(s, c, true);
+    summary_note(s, c);
+    if (s->ntcp < SENSOR_NET_MAX_SOCKETS) {
+      vg_idmap_put(&s->tcp, ec->sock, c);
+      s->ntcp++;
+    } else {
+      free(c); /* its end will be reported without the atom */
+    }
+    return;
+  }
+  struct conn tmp = {.e = ec->e, .pid = ec->pid, .outgoing = ec->outgoing};
+  emit_conn(s, c ? c : &tmp, false);
+  free(c);
+}
+
+static void check_drops(struct collect_net *s) {
+  uint64_t d = net_ebpf_drops(s->bpf);
+  if (d == s->drops_seen) return;
+  s->drops_seen = d;
+  vg_warn(LOGC, "eBPF: %llu TCP records lost so far", (unsigned long long)d);
+  json_t *ev = vg_event_new("DATA_DROPPED", vg_event_now_ms());
+  json_t *b = vg_event_payload(ev);
+  json_object_set_new(b, "SOURCE", json_string("net-ebpf"));
+  json_object_set_new(b, "REASON", json_string("eBPF ring buffer or socket map full: "
+                                               "TCP connection records lost"));
+  json_object_set_new(b, "OVERFLOWS", json_integer((json_int_t)d));
+  sensor_emit(s->ctx, ev);
+}
+
 static void *net_thread(void *arg) {
   struct collect_net *s = arg;
-  struct pollfd pf = {.fd = s->stop_fd, .events = POLLIN};
+  struct pollfd pf[2] = {{.fd = s->stop_fd, .events = POLLIN},
+                         {.fd = s->bpf ? net_ebpf_fd(s->bpf) : -1, .events = POLLIN}};
+  int64_t next = 0;
   for (;;) {
-    poll_once(s);
-    int n = poll(&pf, 1, SENSOR_NET_POLL_MS);
+    int64_t now = mono_ms();
+    if (now >= next) {
+      poll_once(s);
+      next = now + SENSOR_NET_POLL_MS;
+    }
+    int n = poll(pf, s->bpf ? 2 : 1, (int)(next - now > 0 ? next - now : 0));
     if (n < 0 && errno == EINTR) continue;
-    if (n != 0) break;
+    if (n < 0 || pf[0].revents) break;
+    if (s->bpf) {
+      if (pf[1].revents) net_ebpf_consume(s->bpf);
+      check_drops(s);
+    }
   }
   return NULL;
 }
 
-int collect_net_start(struct sensor_ctx *ctx, void **state, struct vg_err *err) {
+static int start(struct sensor_ctx *ctx, void **state, bool ebpf, struct vg_err *err) {
   struct snap probe = {0};
   int rc = sockdiag_dump(AF_INET, IPPROTO_TCP, 1u << TCP_LISTEN, snap_add, &probe, err);
   free(probe.v);
   if (rc < 0) return rc;
   struct collect_net *s = vg_xcalloc(1, sizeof *s);
   s->ctx = ctx;
+  s->stop_fd = -1;
+  vg_idmap_init(&s->tcp);
+  if (ebpf && (rc = net_ebpf_open(&s->bpf, ctx->self_pid, on_tcp, s, err)) != 0) {
+    collect_net_stop(s);
+    return rc;
+  }
   s->sp = sockpid_create();
   s->stop_fd = eventfd(0, EFD_CLOEXEC);
   s->started = pthread_create(&s->thread, NULL, net_thread, s) == 0;
@@ -266,6 +315,14 @@ int collect_net_start(struct sensor_ctx *ctx, void **state, struct vg_err *err) 
   }
   *state = s;
   return 0;
+}
+
+int collect_net_start(struct sensor_ctx *ctx, void **state, struct vg_err *err) {
+  return start(ctx, state, false, err);
+}
+
+int collect_net_ebpf_start(struct sensor_ctx *ctx, void **state, struct vg_err *err) {
+  return start(ctx, state, true, err);
 }
 
 void collect_net_stop(void *state) {
@@ -280,5 +337,10 @@ void collect_net_stop(void *state) {
   free(s->prev.v);
   sockpid_free(s->sp);
   if (s->stop_fd >= 0) close(s->stop_fd);
+  net_ebpf_free(s->bpf);
+  uint64_t id;
+  void *v;
+  for (size_t i = 0; vg_idmap_next(&s->tcp, &i, &id, &v);) free(v);
+  vg_idmap_cleanup(&s->tcp);
   free(s);
 }

@@ -15,7 +15,7 @@
 #include "shared/version.h"
 
 enum { OPT_ENROLL = 1000, OPT_BACKEND, OPT_CA, OPT_STATE, OPT_SPOOL, OPT_HISTORY, OPT_LEVEL,
-       OPT_LOGFILE, OPT_HELP, OPT_VERSION, OPT_HELPCMD, OPT_COLLECTORS };
+       OPT_LOGFILE, OPT_HELP, OPT_VERSION, OPT_HELPCMD, OPT_COLLECTORS, OPT_NO_EBPF };
 
 /* One table drives getopt and --help. */
 static const struct opt_row {
@@ -30,8 +30,12 @@ static const struct opt_row {
     {"spool-max-mib", "N", "bound on the on-disk spool in MiB (default 256, minimum 1)",
      OPT_SPOOL},
     {"history-events", "N", "events kept in the local history ring (default 2048)", OPT_HISTORY},
-    {"collectors", "LIST", "run only these collectors (comma-separated: proc,file,dns,net; default all)",
+    {"collectors", "LIST",
+     "run only these collectors (comma-separated kinds proc,file,dns,net or names "
+     "proc-ebpf,net-ebpf; default all)",
      OPT_COLLECTORS},
+    {"no-ebpf", NULL, "never load eBPF: use the proc connector and sock_diag collectors",
+     OPT_NO_EBPF},
     {"log-level", "LEVEL", "error, warn, info (default), debug, trace", OPT_LEVEL},
     {"log-file", "PATH", "log here instead of stderr (SIGHUP reopens)", OPT_LOGFILE},
     {"help-commands", NULL, "list the commands the sensor answers, and exit", OPT_HELPCMD},
@@ -85,21 +89,16 @@ int main(int argc, char **argv) {
     case OPT_BACKEND: backend = optarg; break;
     case OPT_CA: ca = optarg; break;
     case OPT_COLLECTORS: {
-      size_t nc;
-      const struct collector *ct = collector_table(&nc);
-      for (const char *p = optarg; *p;) {
-        size_t k = strcspn(p, ","), i;
-        for (i = 0; i < nc && !(strlen(ct[i].name) == k && strncmp(ct[i].name, p, k) == 0); i++) {
-        }
-        if (i == nc) {
-          fprintf(stderr, "vigil-sensor: --collectors: unknown collector '%.*s'\n", (int)k, p);
-          return 2;
-        }
-        p += k + (p[k] == ',');
+      const char *badp;
+      size_t k;
+      if (!collector_list_valid(optarg, &badp, &k)) {
+        fprintf(stderr, "vigil-sensor: --collectors: unknown collector '%.*s'\n", (int)k, badp);
+        return 2;
       }
       ro.collectors = optarg;
       break;
     }
+    case OPT_NO_EBPF: ro.no_ebpf = true; break;
     case OPT_STATE: dir = optarg; break;
     case OPT_SPOOL:
       if (parse_u64(optarg, 1, 1ull << 20, &v)) goto bad;

@@ -316,38 +316,33 @@ static void find_int_ip(struct sensor_rt *rt) {
 
 static void *ctx_runtime(struct sensor_rt *rt) { return rt; }
 
-/* Is name in the comma-separated list (NULL = every collector)? */
-static bool collector_wanted(const char *list, const char *name) {
-  if (!list) return true;
-  size_t n = strlen(name);
-  for (const char *p = list; *p;) {
-    size_t k = strcspn(p, ",");
-    if (k == n && strncmp(p, name, n) == 0) return true;
-    p += k + (p[k] == ',');
-  }
-  return false;
-}
-
-static void collectors_start(struct sensor_rt *rt, const char *wanted) {
+/* Start, in table order, the first selected collector of each kind that
+ * starts (eBPF first unless no_ebpf, then its fallback). */
+static void collectors_start(struct sensor_rt *rt, const char *wanted, bool no_ebpf) {
   rt->cols = collector_table(&rt->ncols);
   rt->col_state = vg_xcalloc(rt->ncols, sizeof(void *));
   rt->running = json_array();
   for (size_t i = 0; i < rt->ncols; i++) {
-    if (!collector_wanted(wanted, rt->cols[i].name)) {
-      vg_info(COMP, "collector %s not started (--collectors)", rt->cols[i].name);
+    const struct collector *c = &rt->cols[i];
+    bool kind_runs = false;
+    for (size_t j = 0; j < i; j++)
+      kind_runs |= rt->col_state[j] && strcmp(rt->cols[j].kind, c->kind) == 0;
+    if (kind_runs) continue;
+    if (!collector_selected(c, wanted) || (no_ebpf && c->ebpf)) {
+      vg_info(COMP, "collector %s not started (%s)", c->name,
+              no_ebpf && c->ebpf ? "--no-ebpf" : "--collectors");
       continue;
     }
     struct vg_err err;
     vg_err_clear(&err);
-    int r = rt->cols[i].start(&rt->ctx, &rt->col_state[i], &err);
+    int r = c->start(&rt->ctx, &rt->col_state[i], &err);
     if (r) {
-      vg_warn(COMP, "collector %s not running: %s", rt->cols[i].name,
-              err.msg[0] ? err.msg : vg_strerror(r));
+      vg_warn(COMP, "collector %s not running: %s", c->name, err.msg[0] ? err.msg : vg_strerror(r));
       rt->col_state[i] = NULL;
       continue;
     }
-    vg_info(COMP, "collector %s running", rt->cols[i].name);
-    json_array_append_new(rt->running, json_string(rt->cols[i].name));
+    vg_info(COMP, "collector %s running", c->name);
+    json_array_append_new(rt->running, json_string(c->name));
   }
 }
 
@@ -427,7 +422,7 @@ int runtime_run(const struct runtime_opts *o) {
   int rc = 1;
   if (setup(rt, o)) goto out;
   rt->tasks = tasks_create(&rt->ctx, RUNTIME_TASK_WORKERS, RUNTIME_TASK_QUEUE);
-  collectors_start(rt, o->collectors);
+  collectors_start(rt, o->collectors, o->no_ebpf);
   if (rt->isolated == 1) tasks_run_internal(rt->tasks, "segregate_network");
   struct vg_err err;
   vg_err_clear(&err);

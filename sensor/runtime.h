@@ -29,7 +29,8 @@ struct runtime_opts {
   uint64_t spool_max_bytes; /* 0 → SPOOL_DEFAULT_MAX_BYTES */
   size_t history_events;    /* 0 → HISTORY_DEFAULT_EVENTS */
   char **argv;              /* for `restart` (re-exec) */
-  const char *collectors;   /* comma-separated names to run; NULL = all */
+  const char *collectors;   /* comma-separated names/kinds to run; NULL = all */
+  bool no_ebpf;             /* skip the eBPF collectors (their fallbacks run) */
 };
 
 /* Run in the foreground until SIGTERM/SIGINT (or `restart`, which re-execs
