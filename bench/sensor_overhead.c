@@ -5,11 +5,13 @@
  * Prints rates, slowdowns, the sensor's CPU and peak RSS, and its dropped
  * events (docs/performance.md, "Sensor overhead").
  *
- *   bench_sensor_overhead [--execs N] [--files N] [--runs R]
+ *   bench_sensor_overhead [--execs N] [--files N] [--runs R] [--no-ebpf]
+ * (--no-ebpf: the sensor runs its fallback collectors, proc connector and sock_diag)
  */
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,12 +169,18 @@ int main(int argc, char **argv) {
   static const struct option lo[] = {{"execs", required_argument, NULL, 'e'},
                                      {"files", required_argument, NULL, 'f'},
                                      {"runs", required_argument, NULL, 'r'},
+                                     {"no-ebpf", no_argument, NULL, 'n'},
                                      {NULL, 0, NULL, 0}};
   int c;
+  bool no_ebpf = false; /* the sensor's fallback collectors (proc connector, sock_diag) */
   while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+    if (c == 'n') {
+      no_ebpf = true;
+      continue;
+    }
     long v = strtol(optarg ? optarg : "", NULL, 10);
     if (v <= 0) {
-      fprintf(stderr, "usage: bench_sensor_overhead [--execs N] [--files N] [--runs R]\n");
+      fprintf(stderr, "usage: bench_sensor_overhead [--execs N] [--files N] [--runs R] [--no-ebpf]\n");
       return 2;
     }
     if (c == 'e') execs = (int)v;
@@ -209,7 +217,7 @@ int main(int argc, char **argv) {
     bf[r] = file_loop(dir, files);
     pid_t sp = fork();
     if (sp == 0) {
-      char *a[] = {bin, "--state-dir", state, "--log-file", log, NULL};
+      char *a[] = {bin, "--state-dir", state, "--log-file", log, no_ebpf ? "--no-ebpf" : NULL, NULL};
       execv(bin, a);
       _exit(127);
     }

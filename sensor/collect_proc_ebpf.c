@@ -61,10 +61,14 @@ static int on_record(void *arg, void *data, size_t len) {
     char filename[VIGIL_BPF_FILENAME_BYTES];
     memcpy(filename, e->filename, sizeof(filename));
     filename[sizeof(filename) - 1] = '\0';
+    char exe_name[VIGIL_BPF_EXE_NAME_BYTES];
+    memcpy(exe_name, e->exe_name, sizeof(exe_name));
+    exe_name[sizeof(exe_name) - 1] = '\0';
     struct proc_exec_facts f = {
         .ppid = (pid_t)h->ppid,
         .uid = h->uid,
         .filename = filename,
+        .exe_name = exe_name,
         .args = e->args,
         .args_len = e->args_len <= VIGIL_BPF_ARGS_BYTES ? e->args_len : VIGIL_BPF_ARGS_BYTES,
         .args_total = e->args_total,

@@ -90,16 +90,26 @@ static void facts_cmdline(struct proc_ent *e, const struct proc_exec_facts *f) {
   if (f->args_len) set_cmdline(e, f->args, f->args_len);
 }
 
+/* Is path (read from /proc/PID/exe) the image the facts describe? A
+ * process may exec again before we look: then it is not. No facts: yes. */
+static bool exe_is(const char *path, const struct proc_exec_facts *f) {
+  if (!f || !f->exe_name[0]) return true;
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  /* " (deleted)" may follow a replaced binary's name */
+  return strncmp(base, f->exe_name, strlen(f->exe_name)) == 0;
+}
+
 /* Fill e from /proc (path, cmdline, uid, user, hash, ppid); with facts
  * (eBPF), ids and the command line come from them and the path falls back
  * to the exec'd filename when the process is already gone. */
 static void inspect(struct proc_events *pc, struct proc_ent *e, bool hash,
                     const struct proc_exec_facts *f) {
   char path[PATH_MAX];
-  bool live_exe = procread_exe(e->pid, path, sizeof(path)) == 0;
+  bool live_exe = procread_exe(e->pid, path, sizeof(path)) == 0 && exe_is(path, f);
   if (live_exe) {
     proc_ent_set(&e->path, path, 0);
-  } else if (f && f->filename[0]) { /* gone: resolve what it exec'd (/bin → /usr/bin) */
+  } else if (f && f->filename[0]) { /* gone or exec'd again: resolve what it exec'd (/bin → /usr/bin) */
     proc_ent_set(&e->path, f->filename[0] == '/' && realpath(f->filename, path) ? path : f->filename, 0);
   }
   if (f) {

@@ -25,6 +25,7 @@ struct proc_exec_facts {
   pid_t ppid;
   uint32_t uid;
   const char *filename;   /* as passed to execve (may be relative), NUL-terminated */
+  const char *exe_name;   /* the executable file's own name ("dash" for /bin/sh) */
   const char *args;       /* argv, NUL-separated, args_len bytes */
   size_t args_len;
   size_t args_total;      /* argv's full length: > args_len when truncated */

@@ -53,6 +53,11 @@ int BPF_PROG(vigil_exec, struct task_struct *p, pid_t old_pid, struct linux_binp
   e->h.pad = 0;
   if (bpf_probe_read_kernel_str(e->filename, sizeof(e->filename), BPF_CORE_READ(bprm, filename)) < 0)
     e->filename[0] = '\0';
+  /* the file actually opened (/bin/sh → "dash"): user space checks that
+   * /proc/PID/exe is still this image before trusting it */
+  if (bpf_probe_read_kernel_str(e->exe_name, sizeof(e->exe_name),
+                                BPF_CORE_READ(bprm, file, f_path.dentry, d_name.name)) < 0)
+    e->exe_name[0] = '\0';
   /* argv lives in the new image's stack: [arg_start, arg_end) of p->mm
    * (p is current here, so a user read is of the right address space). */
   unsigned long start = BPF_CORE_READ(p, mm, arg_start), end = BPF_CORE_READ(p, mm, arg_end);

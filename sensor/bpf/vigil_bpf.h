@@ -11,6 +11,8 @@
 /* Bytes of the exec'd filename and of argv (NUL-separated) copied per exec. */
 #define VIGIL_BPF_FILENAME_BYTES 256
 #define VIGIL_BPF_ARGS_BYTES 512
+/* Bytes of the executable's own file name (its dentry: symlinks resolved). */
+#define VIGIL_BPF_EXE_NAME_BYTES 64
 /* TCP sockets followed between connect/accept and close. */
 #define VIGIL_BPF_NET_SOCKETS 65536
 
@@ -31,6 +33,7 @@ struct vigil_bpf_exec {
   __u32 args_len;   /* bytes of args copied (≤ VIGIL_BPF_ARGS_BYTES) */
   __u32 args_total; /* mm->arg_end - mm->arg_start: > args_len means truncated */
   char filename[VIGIL_BPF_FILENAME_BYTES]; /* as given to execve (may be relative) */
+  char exe_name[VIGIL_BPF_EXE_NAME_BYTES]; /* last component of the opened file */
   char args[VIGIL_BPF_ARGS_BYTES];         /* argv, NUL-separated */
 };
 
