@@ -125,6 +125,8 @@ static void build_options(struct store *s, const struct store_opts *o) {
   rocksdb_options_set_compression(s->obj_opts, rocksdb_lz4_compression);
   rocksdb_options_set_bottommost_compression(s->obj_opts, rocksdb_zstd_compression);
   rocksdb_options_set_merge_operator(s->obj_opts, store_objects_merge_operator());
+  s->obj_filter = store_objects_filter(s);
+  rocksdb_options_set_compaction_filter(s->obj_opts, s->obj_filter);
   s->meta_opts = base_options(o, 8 * MIB);
   set_table(s->meta_opts, o, s->cache);
   rocksdb_options_set_compression(s->meta_opts, rocksdb_lz4_compression);
@@ -233,6 +235,10 @@ struct store *store_open(const struct store_opts *o, struct vg_err *err) {
 
 void store_close(struct store *s) {
   if (!s) return;
+  if (s->obj_compacting) { /* stop the retention compaction, then wait for it */
+    rocksdb_disable_manual_compaction(s->db);
+    pthread_join(s->obj_compactor, NULL);
+  }
   store_part_free_all(s);
   rocksdb_column_family_handle_t *fixed[N_FIXED];
   fixed_handles(s, fixed);
@@ -243,6 +249,7 @@ void store_close(struct store *s) {
   for (size_t i = 0; i < 5; i++)
     if (opts[i]) rocksdb_options_destroy(opts[i]);
   if (s->cache) rocksdb_cache_destroy(s->cache);
+  if (s->obj_filter) rocksdb_compactionfilter_destroy(s->obj_filter);
   if (s->wo) rocksdb_writeoptions_destroy(s->wo);
   if (s->wo_sync) rocksdb_writeoptions_destroy(s->wo_sync);
   if (s->ro) rocksdb_readoptions_destroy(s->ro);
@@ -255,11 +262,33 @@ void store_close(struct store *s) {
   free(s);
 }
 
+static void *compact_objects(void *arg) {
+  struct store *s = arg;
+  rocksdb_compact_range_cf(s->db, s->cf_objects, NULL, 0, NULL, 0);
+  atomic_store(&s->obj_compact_done, true);
+  return NULL;
+}
+
+/* Object rows sit by object, not by day: the expired ones leave through the
+ * compaction filter. Once a day's partition goes, compact the family on a
+ * thread of its own (one at a time) so they leave now, not whenever RocksDB
+ * next rewrites those files. */
+static void compact_objects_start(struct store *s) {
+  if (s->obj_compacting) {
+    if (!atomic_load(&s->obj_compact_done)) return;
+    pthread_join(s->obj_compactor, NULL);
+    s->obj_compacting = false;
+  }
+  atomic_store(&s->obj_compact_done, false);
+  s->obj_compacting = pthread_create(&s->obj_compactor, NULL, compact_objects, s) == 0;
+}
+
 int store_retention_run(struct store *s, int64_t now_ms, struct vg_err *err) {
   int64_t horizon = now_ms - s->retention_ms;
   /* A partition goes once its whole day is past the horizon. */
   int dropped = store_part_drop_before(s, store_day_of(horizon), err);
   if (dropped < 0) return dropped;
+  if (dropped) compact_objects_start(s);
   int r = store_counters_expire(s, horizon, err);
   if (dropped) vg_info("store", "retention: dropped %d partitions", dropped);
   return r < 0 ? r : dropped;

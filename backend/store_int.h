@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <rocksdb/c.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 
 #include "backend/store.h"
 
@@ -38,6 +39,11 @@ struct store {
   struct store_agg *agg;
   struct store_seq *seq;
   struct store_objagg *objagg; /* store_objects.c: per-batch object sums; under write_mu */
+
+  rocksdb_compactionfilter_t *obj_filter; /* retention of the object index */
+  pthread_t obj_compactor;                 /* store_retention_run's compaction */
+  bool obj_compacting;                     /* obj_compactor started, not joined */
+  _Atomic bool obj_compact_done;
 
   _Atomic uint64_t events_written, events_duplicate, events_refused;
   _Atomic uint64_t audit_seq; /* next audit counter */
@@ -90,6 +96,8 @@ void store_seq_free(struct store_seq *q);
  * event stored at key time t, then emit one merge per distinct key into b
  * (NULL: discard). */
 rocksdb_mergeoperator_t *store_objects_merge_operator(void);
+/* Drops object rows of days past retention (store_objects_horizon_day). */
+rocksdb_compactionfilter_t *store_objects_filter(struct store *s);
 void store_objects_add(struct store *s, const struct store_event *e, int64_t t);
 void store_objects_emit(struct store *s, rocksdb_writebatch_t *b);
 void store_objects_agg_free(struct store_objagg *a);

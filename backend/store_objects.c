@@ -192,6 +192,36 @@ void store_objects_emit(struct store *s, rocksdb_writebatch_t *b) {
   a->n = 0;
 }
 
+/* --- retention ---------------------------------------------------------------- */
+
+int32_t store_objects_horizon_day(const struct store *s) {
+  return store_day_of(store_now_ms(s) - s->retention_ms);
+}
+
+/* Compaction drops the rows of days past retention (reads already hide them:
+ * store_objects_get starts at the horizon). Merge operands are filtered once
+ * compaction has folded them into a value. */
+static unsigned char obj_filter(void *st, int level, const char *key, size_t klen,
+                                const char *v, size_t vlen, char **nv, size_t *nvlen,
+                                unsigned char *changed) {
+  (void)level, (void)v, (void)vlen, (void)nv, (void)nvlen;
+  *changed = 0;
+  if (klen != STORE_KEY_OBJECT_LEN) return 0;
+  int32_t day = (int32_t)store_keys_get_be32((const uint8_t *)key + 25);
+  return day < store_objects_horizon_day(st);
+}
+
+static const char *obj_filter_name(void *st) {
+  (void)st;
+  return "vigil.objretention";
+}
+
+static void obj_filter_destroy(void *st) { (void)st; }
+
+rocksdb_compactionfilter_t *store_objects_filter(struct store *s) {
+  return rocksdb_compactionfilter_create(s, obj_filter_destroy, obj_filter, obj_filter_name);
+}
+
 /* --- reads ------------------------------------------------------------------- */
 
 int64_t store_objects_get(struct store *s, const uint8_t *oid, enum store_obj_type type,
@@ -199,6 +229,8 @@ int64_t store_objects_get(struct store *s, const uint8_t *oid, enum store_obj_ty
                           store_obj_cb cb, void *ctx, struct vg_err *err) {
   if (!s || !oid || !value || !cb || type < STORE_OBJ_DOMAIN || type > STORE_OBJ_USER)
     return vg_err_fail(err, VG_EINVAL, "store_objects_get: bad arguments");
+  int32_t horizon = store_objects_horizon_day(s);
+  if (day0 < horizon) day0 = horizon; /* past retention: gone, even before compaction */
   if (day1 < day0) return 0;
   uint8_t lo[29], hi[29];
   memcpy(lo, oid, STORE_ID_BYTES);

@@ -38,6 +38,12 @@ int64_t store_objects_get(struct store *s, const uint8_t *oid, enum store_obj_ty
                           const char *value, size_t len, int32_t day0, int32_t day1,
                           store_obj_cb cb, void *ctx, struct vg_err *err);
 
+/* The first day the index still answers for: the day of now − retention.
+ * Rows of earlier days are hidden from reads and dropped by compaction
+ * (store_objects_filter on the `objects` family; store_retention_run
+ * compacts it once partitions have been dropped). */
+int32_t store_objects_horizon_day(const struct store *s);
+
 /* The type named name ("domain", "ip", "hash", "file_path", "user_name"),
  * 0 if unknown; and back. */
 enum store_obj_type store_objects_type(const char *name);

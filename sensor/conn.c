@@ -212,6 +212,12 @@ static int batch_cb(void *ctx, const struct spool_rec *r) {
   return 0;
 }
 
+/* A connection is up and records wait within the in-flight window. Under cmu. */
+static bool sender_can_send(const struct sensor_rt *rt) {
+  return rt->ready && rt->ws && rt->send_next < spool_next_seq(rt->spool) &&
+         rt->send_next - rt->acked <= RUNTIME_INFLIGHT_EVENTS;
+}
+
 static void *sender_main(void *arg) {
   struct sensor_rt *rt = arg;
   struct vg_buf b;
@@ -220,9 +226,7 @@ static void *sender_main(void *arg) {
   clock_gettime(CLOCK_MONOTONIC, &last_sync);
   pthread_mutex_lock(&rt->cmu);
   while (!rt->stopping) {
-    bool can = rt->ready && rt->ws && rt->send_next < spool_next_seq(rt->spool) &&
-               rt->send_next - rt->acked <= RUNTIME_INFLIGHT_EVENTS;
-    if (!can) {
+    if (!sender_can_send(rt)) {
       struct timespec ts;
       deadline_in(&ts, SPOOL_FSYNC_MS);
       pthread_cond_timedwait(&rt->ccv, &rt->cmu, &ts);
@@ -236,7 +240,9 @@ static void *sender_main(void *arg) {
       spool_sync(rt->spool);
       pthread_mutex_lock(&rt->cmu);
     }
-    if (!can) continue;
+    /* cmu was released above (the wait, the fsync): the connection may have
+     * gone meanwhile, so decide again now */
+    if (!sender_can_send(rt)) continue;
     /* Read and send under cmu: the drop accounting (runtime.c) reads
      * send_next under it, so a record is either dropped before it is read
      * or counted as sent. */

@@ -17,7 +17,9 @@
 #include "backend/store_render.h"
 #include "shared/atom.h"
 #include "shared/buf.h"
+#include "backend/store_int.h"
 #include "backend/store_meta.h"
+#include "backend/store_objects.h"
 #include "tests/harness/harness.h"
 
 #define NOW0 1764340000000LL /* 2025-11-28T14:26:40Z */
@@ -379,6 +381,62 @@ START_TEST(t_retention) {
 }
 END_TEST
 
+static int obj_row_cb(void *ctx, const struct store_obj_row *r) {
+  int32_t *days = ctx;
+  days[days[0] + 1] = r->day;
+  days[0]++;
+  return 0;
+}
+
+/* Rows of the domain "evil.example" for org 1 (days[0] = count, then days). */
+static void obj_rows(int32_t *days) {
+  uint8_t oid[16];
+  id(oid, 1);
+  days[0] = 0;
+  ck_assert_int_ge(store_objects_get(st, oid, STORE_OBJ_DOMAIN, "evil.example", 12, 0, INT32_MAX,
+                                     obj_row_cb, days, NULL),
+                   0);
+}
+
+static size_t obj_keys_on_disk(void) {
+  size_t n = 0;
+  rocksdb_iterator_t *it = rocksdb_create_iterator_cf(st->db, st->ro, st->cf_objects);
+  for (rocksdb_iter_seek_to_first(it); rocksdb_iter_valid(it); rocksdb_iter_next(it)) n++;
+  rocksdb_iter_destroy(it);
+  return n;
+}
+
+/* The object index follows retention: past-horizon days vanish from reads at
+ * once and from disk after the compaction the retention run starts. */
+START_TEST(t_objects_retention) {
+  for (int d = 0; d < 7; d++) {
+    struct store_event *e = mk(d, 1, 1, NOW0 - (6 - d) * 86400000LL, (uint64_t)d + 1, 1);
+    e->nobjs = 1;
+    e->objs[0].type = STORE_OBJ_DOMAIN;
+    e->objs[0].hash = store_objects_hash(STORE_OBJ_DOMAIN, "evil.example", 12);
+  }
+  write_ok(7, false);
+  int32_t days[16];
+  obj_rows(days);
+  ck_assert_int_eq(days[0], 7);
+  ck_assert_int_eq(days[1], store_day_of(NOW0 - 6 * 86400000LL));
+  store_flush(st, true, NULL);
+  ck_assert_uint_eq(obj_keys_on_disk(), 7);
+
+  now_ms = NOW0 + 27 * 86400000LL; /* horizon = NOW0 - 3 days */
+  int32_t horizon = store_day_of(now_ms - 30 * 86400000LL);
+  obj_rows(days); /* hidden at once, before any compaction */
+  ck_assert_int_eq(days[0], store_day_of(NOW0) - horizon + 1);
+  ck_assert_int_eq(days[1], horizon);
+  ck_assert_int_gt(store_retention_run(st, now_ms, NULL), 0);
+  for (int i = 0; i < 500 && !atomic_load(&st->obj_compact_done); i++) usleep(10000);
+  ck_assert_msg(atomic_load(&st->obj_compact_done), "the retention compaction did not finish");
+  ck_assert_uint_eq(obj_keys_on_disk(), (size_t)days[0]);
+  obj_rows(days);
+  ck_assert_int_eq(days[0], store_day_of(NOW0) - horizon + 1);
+}
+END_TEST
+
 START_TEST(t_refused_and_future) {
   mk(0, 1, 1, NOW0 - 31 * 86400000LL, 1, 1); /* past retention */
   mk(1, 1, 1, NOW0 + 3 * 86400000LL, 2, 1);  /* bad clock */
@@ -611,6 +669,7 @@ static Suite *store_suite(void) {
   tcase_add_test(tc, t_atoms_children);
   tcase_add_test(tc, t_counters);
   tcase_add_test(tc, t_retention);
+  tcase_add_test(tc, t_objects_retention);
   tcase_add_test(tc, t_refused_and_future);
   tcase_add_test(tc, t_meta_audit);
   tcase_add_test(tc, t_reopen);
