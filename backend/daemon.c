@@ -104,6 +104,10 @@ static void reload(const struct daemon_opts *o, struct vigild_config *cfg) {
   if (strcmp(next.sensor_listen, cfg->sensor_listen) || strcmp(next.api_listen, cfg->api_listen) ||
       strcmp(next.data_dir, cfg->data_dir))
     vg_warn(COMP, "SIGHUP: listeners and data_dir change only on restart");
+  if (strcmp(next.vt_api_key, cfg->vt_api_key) || strcmp(next.vt_url, cfg->vt_url) ||
+      strcmp(next.vt_ca_file, cfg->vt_ca_file) || next.vt_cache_ttl != cfg->vt_cache_ttl ||
+      next.vt_rate_per_minute != cfg->vt_rate_per_minute)
+    vg_warn(COMP, "SIGHUP: virustotal.* changes only on restart");
   if (apply_logging(&next) == 0) {
     vigild_config_cleanup(cfg);
     *cfg = next;
