@@ -40,6 +40,8 @@ void rules_housekeeping(struct rules *r, int64_t now_ms);
 /* The VirusTotal worker (vt.h on_answer, ctx = rules): hash is answered;
  * re-evaluates the rules parked on it (rules_vt.c). */
 void rules_vt_answered(void *ctx, const char *hash);
+/* {waiting, parked, fired, parked_dropped}: evaluations parked on VirusTotal. */
+json_t *rules_vt_parked_stats(struct rules *r);
 
 /* ---- rules (service thread). ns is "general" or "managed". ---- */
 /* Compile yaml and store it (replacing a rule of that name: its state and

@@ -89,7 +89,7 @@ struct rules {
   uint64_t pend_dropped;
   struct dsub subs[VG_LIMIT_DETECTION_SUBS];
   size_t nsubs;
-  struct parked parked[RULES_VT_PARKED_MAX];
+  struct parked *parked[RULES_VT_PARKED_MAX]; /* oldest first, each malloc'd */
   size_t nparked;
   uint64_t parked_total, parked_dropped, parked_fired;
 };

@@ -39,23 +39,23 @@ bool rules_vt_lookup(struct org *o, const char *hash, const json_t **mtd) {
   return true;
 }
 
-static void parked_clear(struct parked *p) {
+static void parked_free(struct parked *p) {
   json_decref(p->ev);
-  p->ev = NULL;
+  free(p);
 }
 
 void rules_vt_park_locked(struct rules *r, struct org *o, struct crule *c, const json_t *ev,
                           const struct vg_routing *rt, int depth) {
   if (r->nparked >= RULES_VT_PARKED_MAX) { /* drop the oldest */
     r->parked_dropped++;
-    vg_warn(COMP, "org %s: rule %s/%s waiting for VirusTotal dropped (%d waiting)", r->parked[0].oid,
-            r->parked[0].ns, r->parked[0].name, RULES_VT_PARKED_MAX);
-    parked_clear(&r->parked[0]);
+    vg_warn(COMP, "org %s: rule %s/%s waiting for VirusTotal dropped (%d waiting)", r->parked[0]->oid,
+            r->parked[0]->ns, r->parked[0]->name, RULES_VT_PARKED_MAX);
+    parked_free(r->parked[0]);
     memmove(&r->parked[0], &r->parked[1], (r->nparked - 1) * sizeof(*r->parked));
     r->nparked--;
   }
-  struct parked *p = &r->parked[r->nparked++];
-  memset(p, 0, sizeof(*p));
+  struct parked *p = vg_xcalloc(1, sizeof(*p));
+  r->parked[r->nparked++] = p;
   snprintf(p->oid, sizeof(p->oid), "%s", o->oid);
   snprintf(p->ns, sizeof(p->ns), "%s", c->ns);
   snprintf(p->name, sizeof(p->name), "%s", c->name);
@@ -72,15 +72,15 @@ void rules_vt_answered(void *ctx, const char *hash) {
   struct rules *r = ctx;
   pthread_mutex_lock(&r->lock);
   /* Take this hash's entries out first: evaluating may park again. */
-  struct parked *take = vg_xreallocarray(NULL, r->nparked + 1, sizeof(*take));
+  struct parked **take = vg_xreallocarray(NULL, r->nparked + 1, sizeof(*take));
   size_t n = 0, k = 0;
   for (size_t i = 0; i < r->nparked; i++) {
-    if (strcasecmp(r->parked[i].hash, hash) == 0) take[n++] = r->parked[i];
+    if (strcasecmp(r->parked[i]->hash, hash) == 0) take[n++] = r->parked[i];
     else r->parked[k++] = r->parked[i];
   }
   r->nparked = k;
   for (size_t i = 0; i < n; i++) {
-    struct parked *p = &take[i];
+    struct parked *p = take[i];
     struct org *o = rules_org_locked(r, p->oid);
     struct crule *c = NULL;
     for (size_t j = 0; o && j < o->nrules && !c; j++)
@@ -92,7 +92,7 @@ void rules_vt_answered(void *ctx, const char *hash) {
       rules_eval_rule_locked(r, o, c, p->ev, &p->rt, p->depth);
       if (c->matches != before) r->parked_fired++;
     }
-    parked_clear(p);
+    parked_free(p);
   }
   pthread_mutex_unlock(&r->lock);
   free(take);
@@ -102,9 +102,9 @@ void rules_vt_expire(struct rules *r, int64_t now_ms) {
   pthread_mutex_lock(&r->lock);
   size_t k = 0;
   for (size_t i = 0; i < r->nparked; i++) {
-    if (now_ms - r->parked[i].at_ms > RULES_VT_PARKED_TTL_MS) {
+    if (now_ms - r->parked[i]->at_ms > RULES_VT_PARKED_TTL_MS) {
       r->parked_dropped++;
-      parked_clear(&r->parked[i]);
+      parked_free(r->parked[i]);
     } else {
       r->parked[k++] = r->parked[i];
     }
@@ -113,7 +113,16 @@ void rules_vt_expire(struct rules *r, int64_t now_ms) {
   pthread_mutex_unlock(&r->lock);
 }
 
+json_t *rules_vt_parked_stats(struct rules *r) {
+  pthread_mutex_lock(&r->lock);
+  json_t *o = json_pack("{s:I, s:I, s:I, s:I}", "waiting", (json_int_t)r->nparked, "parked",
+                        (json_int_t)r->parked_total, "fired", (json_int_t)r->parked_fired,
+                        "parked_dropped", (json_int_t)r->parked_dropped);
+  pthread_mutex_unlock(&r->lock);
+  return o;
+}
+
 void rules_vt_free_locked(struct rules *r) {
-  for (size_t i = 0; i < r->nparked; i++) parked_clear(&r->parked[i]);
+  for (size_t i = 0; i < r->nparked; i++) parked_free(r->parked[i]);
   r->nparked = 0;
 }

@@ -218,6 +218,15 @@ START_TEST(t_vt_end_to_end) {
   /* vt.lookup: cached answers at once; an unseen hash is pending, then found. */
   json_t *r = result_of(&ca, "vt.lookup", json_pack("{s:s}", "hash", hashes[MAL]));
   ck_assert_str_eq(json_string_value(json_object_get(r, "status")), "found");
+  /* Counters: 5 requests (MAL, CLEAN, ONE, LIMITED twice), one 429; four
+   * evaluations parked, two fired (MAL, LIMITED), none waiting. */
+  json_t *stt = json_object_get(r, "stats");
+  ck_assert_int_eq(json_integer_value(json_object_get(stt, "requests")), 5);
+  ck_assert_int_eq(json_integer_value(json_object_get(stt, "rate_limited")), 1);
+  ck_assert_int_eq(json_integer_value(json_object_get(stt, "not_found")), 1);
+  ck_assert_int_eq(json_integer_value(json_object_get(stt, "parked")), 4);
+  ck_assert_int_eq(json_integer_value(json_object_get(stt, "fired")), 2);
+  ck_assert_int_eq(json_integer_value(json_object_get(stt, "waiting")), 0);
   json_t *eng = json_object_get(json_object_get(r, "report"), "engines");
   ck_assert_int_eq(json_object_size(eng), 3);
   ck_assert_str_eq(json_string_value(json_object_get(eng, "Kaspersky")), "EICAR-Test-File");
