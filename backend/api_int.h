@@ -132,6 +132,7 @@ API_HANDLER(api_feeds_list);
 API_HANDLER(api_feeds_set);
 API_HANDLER(api_feeds_delete);
 API_HANDLER(api_feeds_lookup);
+API_HANDLER(api_vt_lookup);
 API_HANDLER(api_outputs_list);
 API_HANDLER(api_outputs_set);
 API_HANDLER(api_outputs_delete);
@@ -154,5 +155,7 @@ extern const struct api_param api_rules_list_params[], api_rules_name_params[],
     api_rules_set_params[], api_rules_test_params[], api_rules_replay_params[], api_fp_set_params[], api_name_params[],
     api_feeds_set_params[], api_feeds_lookup_params[], api_detections_list_params[], api_detections_get_params[],
     api_outputs_set_params[], api_outputs_name_params[];
+/* api_vt.c */
+extern const struct api_param api_vt_lookup_params[];
 
 #endif

@@ -16,6 +16,7 @@ const struct api_param api_outputs_set_params[] = {
   {"dest", API_P_STRING, false, 1, OUTPUTS_FIELD_BYTES, 0},
   {"transport", API_P_STRING, false, 1, 8, 0},
   {"url", API_P_STRING, false, 1, OUTPUTS_FIELD_BYTES, 0},
+  {"ca_file", API_P_STRING, false, 1, OUTPUTS_FIELD_BYTES, 0},
   {NULL, 0, false, 0, 0, 0},
 };
 

@@ -35,6 +35,7 @@ const struct api_method api_methods[] = {
   {"fp.list",                    AUTH_VIEWER,  api_fp_list,                     0,          NULL},
   {"feeds.list",                 AUTH_VIEWER,  api_feeds_list,                  0,          NULL},
   {"feeds.lookup",               AUTH_VIEWER,  api_feeds_lookup,                0,          api_feeds_lookup_params},
+  {"vt.lookup",                  AUTH_VIEWER,  api_vt_lookup,                   0,          api_vt_lookup_params},
   {"detections.list",            AUTH_VIEWER,  api_detections_list,             0,          api_detections_list_params},
   {"detections.get",             AUTH_VIEWER,  api_detections_get,              0,          api_detections_get_params},
   {"outputs.list",               AUTH_VIEWER,  api_outputs_list,                0,          NULL},

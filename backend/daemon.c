@@ -23,6 +23,8 @@
 #include "backend/store.h"
 #include "backend/tasks.h"
 #include "backend/vigild.h"
+#include "backend/vigild_config.h"
+#include "backend/vt.h"
 #include "shared/alloc.h"
 #include "shared/event.h"
 #include "shared/log.h"
@@ -102,6 +104,10 @@ static void reload(const struct daemon_opts *o, struct vigild_config *cfg) {
   if (strcmp(next.sensor_listen, cfg->sensor_listen) || strcmp(next.api_listen, cfg->api_listen) ||
       strcmp(next.data_dir, cfg->data_dir))
     vg_warn(COMP, "SIGHUP: listeners and data_dir change only on restart");
+  if (strcmp(next.vt_api_key, cfg->vt_api_key) || strcmp(next.vt_url, cfg->vt_url) ||
+      strcmp(next.vt_ca_file, cfg->vt_ca_file) || next.vt_cache_ttl != cfg->vt_cache_ttl ||
+      next.vt_rate_per_minute != cfg->vt_rate_per_minute)
+    vg_warn(COMP, "SIGHUP: virustotal.* changes only on restart");
   if (apply_logging(&next) == 0) {
     vigild_config_cleanup(cfg);
     *cfg = next;
@@ -136,6 +142,16 @@ static int services_start(struct vigild *vd, const struct vigild_config *cfg) {
   }
   vd->rules = rules_create(vd);
   ingest_add_hook(vd->ingest, rules_on_event, vd->rules);
+  struct vt_opts vo = {.url = cfg->vt_url,
+                       .api_key = cfg->vt_api_key,
+                       .ca_file = cfg->vt_ca_file,
+                       .cache_ttl_s = cfg->vt_cache_ttl,
+                       .rate_per_minute = (int)cfg->vt_rate_per_minute};
+  vd->vt = vt_create(&vo, rules_vt_answered, vd->rules);
+  if (!vd->vt && cfg->vt_api_key[0]) {
+    vg_err_fail(&err, VG_EINTERNAL, "cannot start the VirusTotal thread");
+    goto fail;
+  }
   struct server_opts so = {.sensor_listen = cfg->sensor_listen,
                            .api_listen = cfg->api_listen,
                            .cert = vd->cert_path,
@@ -163,6 +179,8 @@ static void services_stop(struct vigild *vd) {
   vd->server = NULL;
   ingest_free(vd->ingest);
   vd->ingest = NULL;
+  vt_free(vd->vt); /* its worker calls into the rules */
+  vd->vt = NULL;
   rules_free(vd->rules);
   vd->rules = NULL;
   outputs_free(vd->outputs);

@@ -1,7 +1,8 @@
 /* outputs_send.c — one delivery to one output (file, syslog, webhook) on the
  * outputs' thread, and the validation of an output's configuration. Plain
- * blocking sockets with OUTPUTS_IO_TIMEOUT_MS timeouts: only the outputs'
- * own thread waits on them. */
+ * blocking sockets (syslog) and libcurl (webhook, http_fetch.c) with
+ * OUTPUTS_IO_TIMEOUT_MS timeouts: only the outputs' own thread waits on
+ * them. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -15,12 +16,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "backend/http_fetch.h"
 #include "backend/outputs.h"
 #include "shared/alloc.h"
 
 #define SYSLOG_FACILITY 16        /* local0 */
 #define SYSLOG_UDP_MAX 65000      /* larger messages fail over UDP */
-#define HTTP_HEAD_MAX 4096        /* response bytes read for the status line */
+#define WEBHOOK_REPLY_MAX (1 << 20) /* reply body bytes accepted (then ignored) */
 #define HOST_BYTES 256
 #define PORT_BYTES 8
 
@@ -61,7 +63,8 @@ int outputs_send_hostport(const char *s, char *host, size_t hostlen, char *port,
 
 int outputs_send_url(const char *url, char *host, size_t hostlen, char *port, size_t portlen,
                      const char **path) {
-  const char *pre = "http://";
+  bool tls = strncmp(url, "https://", 8) == 0;
+  const char *pre = tls ? "https://" : "http://";
   if (strncmp(url, pre, strlen(pre))) return -1;
   const char *a = url + strlen(pre);
   size_t al = strcspn(a, "/?#");
@@ -76,7 +79,7 @@ int outputs_send_url(const char *url, char *host, size_t hostlen, char *port, si
   bool has_port = auth[0] == '[' ? strstr(auth, "]:") != NULL : strchr(auth, ':') != NULL;
   if (has_port) return outputs_send_hostport(auth, host, hostlen, port, portlen);
   char tmp[sizeof(auth) + 4];
-  snprintf(tmp, sizeof(tmp), "%s:80", auth);
+  snprintf(tmp, sizeof(tmp), "%s:%s", auth, tls ? "443" : "80");
   return outputs_send_hostport(tmp, host, hostlen, port, portlen);
 }
 
@@ -160,13 +163,21 @@ int outputs_send_validate(json_t *cfg, struct vg_err *err) {
     return 0;
   }
   if (strcmp(type, "webhook") == 0) {
-    static const char *const f[] = {"name", "type", "categories", "min_priority", "url", NULL};
+    static const char *const f[] = {"name", "type", "categories", "min_priority", "url",
+                                    "ca_file", NULL};
     const char *path;
     if ((r = only(cfg, f, err)) || (r = need(cfg, "url", type, err))) return r;
-    if (strncmp(str(cfg, "url"), "https://", 8) == 0)
-      return vg_err_fail(err, VG_EUNSUPPORTED, "params.url: https is not supported yet (use http://)");
     if (outputs_send_url(str(cfg, "url"), h, sizeof(h), p, sizeof(p), &path))
-      return vg_err_fail(err, VG_EINVAL, "params.url: http://host[:port][/path]");
+      return vg_err_fail(err, VG_EINVAL, "params.url: http[s]://host[:port][/path]");
+    if (json_object_get(cfg, "ca_file")) {
+      if ((r = need(cfg, "ca_file", type, err))) return r;
+      const char *ca = str(cfg, "ca_file");
+      struct stat st;
+      if (strncmp(str(cfg, "url"), "https://", 8))
+        return vg_err_fail(err, VG_EINVAL, "params.ca_file: only for an https:// url");
+      if (ca[0] != '/' || stat(ca, &st) < 0 || !S_ISREG(st.st_mode))
+        return vg_err_fail(err, VG_EINVAL, "params.ca_file: an absolute path to a PEM file");
+    }
     return 0;
   }
   return vg_err_fail(err, VG_EINVAL, "params.type: file, syslog or webhook, not \"%s\"", type);
@@ -339,37 +350,25 @@ static int send_syslog(const json_t *cfg, const char *oid, const json_t *rec, co
 /* ---- webhook ---- */
 
 static int send_webhook(const json_t *cfg, const char *line, char *eb, size_t el) {
-  char host[HOST_BYTES], port[PORT_BYTES];
-  const char *path;
-  if (outputs_send_url(str(cfg, "url"), host, sizeof(host), port, sizeof(port), &path)) {
-    snprintf(eb, el, "bad url");
+  const char *url = str(cfg, "url");
+  struct http_req req = {.method = "POST",
+                         .url = url,
+                         .headers = {"Content-Type: application/json"},
+                         .body = line,
+                         .body_len = strlen(line),
+                         .ca_file = str(cfg, "ca_file"),
+                         .timeout_ms = OUTPUTS_IO_TIMEOUT_MS,
+                         .max_body = WEBHOOK_REPLY_MAX};
+  struct http_resp resp;
+  struct vg_err err;
+  vg_err_clear(&err);
+  if (http_fetch(&req, &resp, &err)) {
+    snprintf(eb, el, "%s", err.msg);
     return -1;
   }
-  int fd = dial(host, port, SOCK_STREAM, eb, el);
-  if (fd < 0) return -1;
-  size_t n = strlen(line);
-  bool v6 = strchr(host, ':') != NULL;
-  char *head = vg_xasprintf("POST %s HTTP/1.1\r\nHost: %s%s%s:%s\r\nUser-Agent: vigild\r\n"
-                            "Content-Type: application/json\r\nContent-Length: %zu\r\n"
-                            "Connection: close\r\n\r\n",
-                            path, v6 ? "[" : "", host, v6 ? "]" : "", port, n);
-  int rc = -1;
-  if (send_all(fd, head, strlen(head), eb, el) == 0 && send_all(fd, line, n, eb, el) == 0) {
-    char buf[HTTP_HEAD_MAX] = {0};
-    size_t got = 0;
-    while (got < sizeof(buf) && !memchr(buf, '\n', got)) {
-      ssize_t r = recv(fd, buf + got, sizeof(buf) - got, 0);
-      if (r < 0 && errno == EINTR) continue;
-      if (r <= 0) break;
-      got += (size_t)r;
-    }
-    int code = outputs_send_http_status(buf, got);
-    if (code >= 200 && code < 300) rc = 0;
-    else if (code < 0) snprintf(eb, el, "%s: no HTTP response", str(cfg, "url"));
-    else snprintf(eb, el, "%s: HTTP %d", str(cfg, "url"), code);
-  }
-  free(head);
-  close(fd);
+  int rc = resp.status >= 200 && resp.status < 300 ? 0 : -1;
+  if (rc) snprintf(eb, el, "%s: HTTP %ld", url, resp.status);
+  http_resp_free(&resp);
   return rc;
 }
 

@@ -62,6 +62,7 @@ static void org_free(struct org *o) {
   free(o->feeds);
   vg_expr_index_free(o->ix);
   json_decref(o->vars);
+  json_decref(o->vt_held);
   free(o);
 }
 
@@ -70,6 +71,7 @@ void rules_free(struct rules *r) {
   for (size_t i = 0; i < r->norgs; i++) org_free(r->orgs[i]);
   free(r->orgs);
   for (size_t i = 0; i < r->npend; i++) free(r->pend[i].command);
+  rules_vt_free_locked(r);
   pthread_mutex_destroy(&r->lock);
   free(r);
 }
@@ -187,6 +189,8 @@ struct org *rules_org_locked(struct rules *r, const char *oid) {
     return NULL;
   }
   o->vars = json_object();
+  o->vt_held = json_array();
+  o->r = r;
   struct load_ctx lc = {o};
   if (r->vd && r->vd->store)
     store_meta_iter(r->vd->store, STORE_META_RULE, o->oidb, NULL, 0, load_cb, &lc, NULL);
@@ -204,6 +208,7 @@ static const json_t *env_var(void *user, const struct vg_routing *rt, const char
 }
 
 static bool env_lookup(void *user, const char *res, const char *value, const json_t **mtd) {
+  if (strcmp(res, "api/vt") == 0) return rules_vt_lookup(user, value, mtd);
   return rules_feeds_lookup(user, res, value, mtd);
 }
 
@@ -225,15 +230,21 @@ struct vg_expr_env rules_env(struct org *o) {
   return env;
 }
 
-static void eval_rule(struct rules *r, struct org *o, struct crule *c, const json_t *ev,
-                      const struct vg_routing *rt, int depth) {
+void rules_eval_rule_locked(struct rules *r, struct org *o, struct crule *c, const json_t *ev,
+                            const struct vg_routing *rt, int depth) {
   struct vg_expr_env env = rules_env(o);
   json_t *report = NULL;
+  o->vt_wait[0] = '\0';
+  json_array_clear(o->vt_held);
   int64_t t0 = mono_ns();
   bool hit = vg_expr_eval(c->rule->detect, ev, rt, &env, c->st, &report);
   c->eval_ns += (uint64_t)(mono_ns() - t0);
   c->evals++;
-  if (!hit) return;
+  if (!hit) {
+    /* An api/vt answer not cached yet: run again when it arrives. */
+    if (o->vt_wait[0] && !c->st) rules_vt_park_locked(r, o, c, ev, rt, depth);
+    return;
+  }
   c->matches++;
   if (report) {
     struct vg_routing rr;
@@ -259,7 +270,7 @@ void rules_eval_locked(struct rules *r, struct org *o, const json_t *ev,
   struct crule **snap = vg_xreallocarray(NULL, n + 1, sizeof(*snap));
   for (size_t i = 0; i < n; i++) snap[i] = o->rules[pos[i]];
   free(pos);
-  for (size_t i = 0; i < n; i++) eval_rule(r, o, snap[i], ev, rt, depth);
+  for (size_t i = 0; i < n; i++) rules_eval_rule_locked(r, o, snap[i], ev, rt, depth);
   free(snap);
 }
 
@@ -565,4 +576,5 @@ void rules_housekeeping(struct rules *r, int64_t now_ms) {
   }
   pthread_mutex_unlock(&r->lock);
   rules_feeds_housekeeping(r, now_ms);
+  rules_vt_expire(r, now_ms);
 }

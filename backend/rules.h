@@ -11,7 +11,8 @@
  * from the service thread; rules_drain (service thread, from WAIT_CANCELLED)
  * sends the tasks and isolation pushes the hook thread queued;
  * rules_housekeeping runs on the main thread once a second (rule expiry,
- * feed reloads, variable TTLs). One mutex guards every organisation's state;
+ * feed reloads, variable TTLs, expiry of parked evaluations); the
+ * VirusTotal worker calls rules_vt_answered. One mutex guards every organisation's state;
  * the hook thread holds it while it evaluates one event. */
 #ifndef VIGILD_RULES_H
 #define VIGILD_RULES_H
@@ -36,6 +37,11 @@ void rules_on_event(void *ctx, struct ingest_event *ev);
 void rules_drain(struct rules *r);
 /* Main thread, once a second. */
 void rules_housekeeping(struct rules *r, int64_t now_ms);
+/* The VirusTotal worker (vt.h on_answer, ctx = rules): hash is answered;
+ * re-evaluates the rules parked on it (rules_vt.c). */
+void rules_vt_answered(void *ctx, const char *hash);
+/* {waiting, parked, fired, parked_dropped}: evaluations parked on VirusTotal. */
+json_t *rules_vt_parked_stats(struct rules *r);
 
 /* ---- rules (service thread). ns is "general" or "managed". ---- */
 /* Compile yaml and store it (replacing a rule of that name: its state and

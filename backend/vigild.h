@@ -20,6 +20,7 @@ struct tasks;
 struct server;
 struct rules;
 struct outputs;
+struct vt;
 
 struct vigild {
   const struct vigild_config *cfg; /* the running config (SIGHUP swaps fields of it) */
@@ -33,6 +34,7 @@ struct vigild {
   struct server *server;
   struct rules *rules; /* detection & response (rules.h) */
   struct outputs *outputs; /* detections' delivery (outputs.h) */
+  struct vt *vt;           /* the api/vt lookup resource (vt.h); NULL when not configured */
   char *ca_path, *cert_path, *key_path; /* PEM files in the data dir */
 };
 

@@ -32,6 +32,29 @@ const struct vg_config_opt vigild_config_table[] = {
     {.key = "storage.retention", .type = VG_CONFIG_DURATION, .def = "365d", .min = 86400,
      .max = 3650LL * 86400, .help = "How long telemetry is kept (1 day to 10 years).",
      .offset = OFF(retention)},
+    {.key = "virustotal.api_key", .type = VG_CONFIG_STRING, .def = "", .min = 0, .max = 256,
+     .help = "VirusTotal API key (x-apikey); empty turns the api/vt lookup resource off. One "
+             "key for every organisation; never logged.",
+     .offset = OFF(vt_api_key)},
+    {.key = "virustotal.url", .type = VG_CONFIG_STRING, .def = "https://www.virustotal.com/api/v3",
+     .min = 1, .max = 1024,
+     .help = "Base URL of the VirusTotal v3 API (http:// or https://); reports are GET "
+             "<url>/files/<hash>.",
+     .offset = OFF(vt_url)},
+    {.key = "virustotal.ca_file", .type = VG_CONFIG_STRING, .def = "", .min = 0, .max = 4096,
+     .help = "PEM file of the CA that signs virustotal.url's certificate; empty uses the "
+             "system's CA store.",
+     .offset = OFF(vt_ca_file)},
+    {.key = "virustotal.cache_ttl", .type = VG_CONFIG_DURATION, .def = "24h", .min = 60,
+     .max = 90LL * 86400,
+     .help = "How long a VirusTotal answer (report or not found) is reused before it is asked "
+             "again.",
+     .offset = OFF(vt_cache_ttl)},
+    {.key = "virustotal.rate_per_minute", .type = VG_CONFIG_INT, .def = "4", .min = 1,
+     .max = 10000,
+     .help = "Requests a minute to VirusTotal (the public API allows 4); misses wait in a "
+             "queue.",
+     .offset = OFF(vt_rate_per_minute)},
     {0},
 };
 
@@ -70,6 +93,9 @@ int vigild_config_load(struct vigild_config *cfg, const char *path, char *const 
   if (!r) r = check_listen("sensor.listen", cfg->sensor_listen, err);
   if (!r) r = check_listen("api.listen", cfg->api_listen, err);
   if (!r && !cfg->data_dir[0]) r = vg_err_fail(err, VG_EINVAL, "data_dir must not be empty");
+  if (!r && strncmp(cfg->vt_url, "http://", 7) && strncmp(cfg->vt_url, "https://", 8))
+    r = vg_err_fail(err, VG_EINVAL, "virustotal.url: '%s' is not an http:// or https:// URL",
+                    cfg->vt_url);
   return r;
 }
 

@@ -18,6 +18,11 @@ struct vigild_config {
   char *log_file;        /* "" = stderr */
   char *log_level;       /* error|warn|info|debug|trace */
   int64_t retention;     /* seconds of telemetry kept */
+  char *vt_api_key;      /* VirusTotal key, "" = the api/vt resource is off */
+  char *vt_url;          /* VirusTotal v3 base URL */
+  char *vt_ca_file;      /* "" = system CA store */
+  int64_t vt_cache_ttl;  /* seconds an answer is reused */
+  int64_t vt_rate_per_minute;
 };
 
 extern const struct vg_config_opt vigild_config_table[];

@@ -23,6 +23,7 @@ vigil_require_pkg(PCRE2 libpcre2-8 libpcre2-dev)
 vigil_require_pkg(CHECK check check)
 vigil_require_pkg(NFTABLES libnftables libnftables-dev)
 vigil_require_pkg(YARA yara libyara-dev)
+vigil_require_pkg(CURL libcurl libcurl4-openssl-dev)
 # Optional: libbpf for the sensor's eBPF collectors (sensor/bpf.cmake decides
 # whether eBPF is built; without it the sensor uses its fallback collectors).
 pkg_check_modules(LIBBPF QUIET IMPORTED_TARGET GLOBAL libbpf)

@@ -21,10 +21,10 @@ function(vigil_fuzz_target name)
   set(bin ${CMAKE_CURRENT_BINARY_DIR}/fuzz_${name})
   set(flags -std=c11 -g -O1 -D_GNU_SOURCE -DVIGIL_VERSION="${PROJECT_VERSION}"
             -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-            -I${PROJECT_SOURCE_DIR} ${JANSSON_CFLAGS} ${YAML_CFLAGS} ${OPENSSL_CFLAGS} ${LWS_CFLAGS} ${PCRE2_CFLAGS})
+            -I${PROJECT_SOURCE_DIR} ${JANSSON_CFLAGS} ${YAML_CFLAGS} ${OPENSSL_CFLAGS} ${LWS_CFLAGS} ${PCRE2_CFLAGS} ${CURL_CFLAGS})
   add_custom_command(OUTPUT ${bin}
     COMMAND ${VIGIL_CLANG} ${flags} -o ${bin} ${src} ${VIGIL_SHARED_SOURCES}
-            ${JANSSON_LDFLAGS} ${YAML_LDFLAGS} ${OPENSSL_LDFLAGS} ${LWS_LDFLAGS} ${PCRE2_LDFLAGS} -lpthread
+            ${JANSSON_LDFLAGS} ${YAML_LDFLAGS} ${OPENSSL_LDFLAGS} ${LWS_LDFLAGS} ${PCRE2_LDFLAGS} ${CURL_LDFLAGS} -lpthread
     DEPENDS ${src} ${VIGIL_SHARED_SOURCES}
     COMMENT "clang libFuzzer target fuzz_${name}" VERBATIM)
   add_custom_target(fuzz_${name}_bin ALL DEPENDS ${bin})

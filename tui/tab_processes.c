@@ -5,8 +5,9 @@
  * `M` its memory strings (mem_strings; `/` searches them), `o` its modules
  * (the shared objects of its mem_map, tui/procmods.c), `h` a hash check
  * (file_hash of its FILE_PATH, then feeds.lookup of the SHA-256 against the
- * organisation's threat feeds), `K` kills it after a y/n question
- * (os_kill_process). */
+ * organisation's threat feeds, then vt.lookup against vigild's VirusTotal
+ * resource, asked again every VT_POLL_MS while it is queued), `K` kills it
+ * after a y/n question (os_kill_process). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,9 @@
 #define PROC_POLL_MS 5000
 #define PROC_MAX 20000     /* = the sensor's os_processes limit */
 #define PROC_TREE_DEPTH 32 /* deeper levels are drawn at this indentation */
-enum { TAG_LIST = 1, TAG_PANE, TAG_KILL, TAG_FILTER, TAG_PANE_FILTER, TAG_LOOKUP };
+#define VT_POLL_MS 3000    /* vt.lookup again while vigild's answer is "pending" */
+#define VT_POLLS_MAX 40    /* then stop asking (the rate limit is minutes away) */
+enum { TAG_LIST = 1, TAG_PANE, TAG_KILL, TAG_FILTER, TAG_PANE_FILTER, TAG_LOOKUP, TAG_VT };
 enum { CONFIRM_KILL = 1 };
 enum pane { PANE_NONE, PANE_DETAIL, PANE_MAP, PANE_STRINGS, PANE_MODULES, PANE_HASH };
 enum { SORT_PID, SORT_NAME, SORT_USER, SORT_MEM, SORT_START, SORT__N };
@@ -60,6 +63,11 @@ struct procs {
   /* hash check: the file, its SHA-256, the feeds that list it */
   char hash_path[VG_LIMIT_FILE_PATH_BYTES], hash[80], hash_feeds[400];
   bool lookup_pending;
+  /* and VirusTotal's answer: "" not asked yet; vt_next_ms > 0 asks again */
+  char hash_vt[400];
+  bool vt_pending;
+  int vt_polls;
+  int64_t vt_next_ms;
   long kill_pid;
 };
 
@@ -182,7 +190,10 @@ static void pane_open(struct view *v, struct app *a, enum pane kind) {
   long long pid = (long long)pid_of(pr);
   const char *name = fmt_str(pr, "PROCESS_NAME");
   char cmd[64];
-  p->lookup_pending = false;
+  p->lookup_pending = p->vt_pending = false;
+  p->hash_vt[0] = '\0';
+  p->vt_next_ms = 0;
+  p->vt_polls = 0;
   if (kind == PANE_DETAIL) {
     snprintf(p->pane_title, sizeof p->pane_title, "process %lld %s", pid, name);
     json_array_append(p->pane_rows, (json_t *)pr);
@@ -228,7 +239,9 @@ static void pane_rebuild(struct procs *p, int width) {
     if (p->hash[0])
       lines_add(&p->pl, p->lookup_pending ? ROLE_DIM : ROLE_NORMAL, 0, 0, "feeds:      %s",
                 p->lookup_pending ? "asking vigild…" : p->hash_feeds);
-    lines_add(&p->pl, ROLE_DIM, 0, 0, "VirusTotal: not configured on this vigild");
+    if (p->hash[0] && !p->lookup_pending)
+      lines_add(&p->pl, p->vt_pending || !p->hash_vt[0] ? ROLE_DIM : ROLE_NORMAL, 0, 0,
+                "VirusTotal: %s", p->hash_vt[0] ? p->hash_vt : "asking vigild…");
     return;
   }
   if (p->pane == PANE_MODULES) {
@@ -425,6 +438,59 @@ static void lookup_result(struct procs *p, const json_t *res, const struct vg_er
   if (!len) snprintf(p->hash_feeds, sizeof p->hash_feeds, "no feed lists it");
 }
 
+/* vt.lookup answered: the engines that flag the file, "no report", "not
+ * configured", or "queued" (asked again from tick). */
+static void vt_result(struct procs *p, struct app *a, const json_t *res, const struct vg_err *err) {
+  p->vt_pending = false;
+  p->pane_dirty = true;
+  if (!res) {
+    if (err && err->code == VG_EUNSUPPORTED)
+      snprintf(p->hash_vt, sizeof p->hash_vt, "not configured on this vigild");
+    else
+      snprintf(p->hash_vt, sizeof p->hash_vt, "lookup failed: %.300s", err ? err->msg : "?");
+    return;
+  }
+  const char *st = fmt_str(res, "status");
+  const json_t *rep = json_object_get(res, "report");
+  if (strcmp(st, "found") == 0) {
+    const json_t *eng = json_object_get(rep, "engines");
+    const json_t *stats = json_object_get(rep, "stats");
+    int64_t total = 0;
+    const char *k;
+    const json_t *x;
+    json_object_foreach((json_t *)stats, k, x) total += json_integer_value(x);
+    size_t len = (size_t)snprintf(p->hash_vt, sizeof p->hash_vt, "%zu of %lld engines flag it",
+                                  json_object_size(eng), (long long)total);
+    const char *sep = ": ";
+    json_object_foreach((json_t *)eng, k, x) {
+      if (len >= sizeof p->hash_vt) break;
+      const char *verdict = json_string_value(x);
+      int n = snprintf(p->hash_vt + len, sizeof p->hash_vt - len, "%s%s (%s)", sep, k,
+                       verdict && *verdict ? verdict : "?");
+      if (n < 0) break;
+      len += (size_t)n;
+      sep = ", ";
+    }
+  } else if (strcmp(st, "not_found") == 0) {
+    snprintf(p->hash_vt, sizeof p->hash_vt, "no report (VirusTotal does not know the file)");
+  } else if (strcmp(st, "pending") == 0 || strcmp(st, "dropped") == 0) {
+    if (++p->vt_polls < VT_POLLS_MAX) {
+      snprintf(p->hash_vt, sizeof p->hash_vt, "queued at vigild (rate-limited), asking again…");
+      p->vt_next_ms = a->now_ms + VT_POLL_MS;
+    } else {
+      snprintf(p->hash_vt, sizeof p->hash_vt, "still queued at vigild: press h again later");
+    }
+  } else {
+    snprintf(p->hash_vt, sizeof p->hash_vt, "error: %.300s", fmt_str(res, "error"));
+  }
+}
+
+static void vt_ask(struct procs *p, struct view *v, struct app *a) {
+  p->vt_pending = true;
+  p->vt_next_ms = 0;
+  app_call(a, v, TAG_VT, "vt.lookup", json_pack("{s:s}", "hash", p->hash));
+}
+
 static void hash_push(struct view *v, struct app *a, json_t *m) {
   struct procs *p = v->priv;
   json_t *body = tasksend_body(m);
@@ -453,6 +519,12 @@ static void result(struct view *v, struct app *a, int tag, json_t *res, const st
   if (tag == TAG_LOOKUP) {
     if (!p->lookup_pending || p->pane != PANE_HASH) return;
     lookup_result(p, res, err);
+    vt_ask(p, v, a); /* then VirusTotal */
+    return;
+  }
+  if (tag == TAG_VT) {
+    if (!p->vt_pending || p->pane != PANE_HASH) return;
+    vt_result(p, a, res, err);
     return;
   }
   if (!res) {
@@ -554,6 +626,8 @@ static void tick(struct view *v, struct app *a) {
   }
   if (!p->loading && (!p->loaded || (a->now_ms - p->last_load >= PROC_POLL_MS && !p->pane)))
     load(v, a);
+  if (p->pane == PANE_HASH && p->vt_next_ms && a->now_ms >= p->vt_next_ms && !p->vt_pending)
+    vt_ask(p, v, a);
 }
 
 static const char *hint(struct view *v, struct app *a) {

@@ -322,6 +322,14 @@ START_TEST(golden_processes) {
   json_t *hits = json_pack("{s:[{s:s, s:s}, {s:s, s:s}]}", "hits", "value", sha, "feed", "abuse-sha256", "value", sha, "feed", "local-ioc");
   app_deliver_result(&a, rec[nrec - 1].owner, rec[nrec - 1].tag, hits, NULL);
   json_decref(hits);
+  /* then VirusTotal (vigild's vt.lookup): two engines flag it */
+  ck_assert_str_eq(rec[nrec - 1].method, "vt.lookup");
+  ck_assert_str_eq(json_string_value(json_object_get(rec[nrec - 1].params, "hash")), sha);
+  json_t *vt = json_pack("{s:s, s:s, s:{s:{s:s, s:s}, s:{s:i, s:i, s:i}}}", "hash", sha, "status", "found",
+                         "report", "engines", "Kaspersky", "HEUR:Trojan.Linux.Agent", "ESET-NOD32",
+                         "Linux/Agent.X", "stats", "malicious", 2, "suspicious", 0, "undetected", 58);
+  app_deliver_result(&a, rec[nrec - 1].owner, rec[nrec - 1].tag, vt, NULL);
+  json_decref(vt);
   each_size(&a, "live_processes_hash");
   /* a hash no feed lists */
   app_run_action(&a, ACT_BACK);
@@ -331,6 +339,12 @@ START_TEST(golden_processes) {
   hits = json_pack("{s:[]}", "hits");
   app_deliver_result(&a, rec[nrec - 1].owner, rec[nrec - 1].tag, hits, NULL);
   json_decref(hits);
+  /* a vigild without virustotal.api_key */
+  ck_assert_str_eq(rec[nrec - 1].method, "vt.lookup");
+  struct vg_err vte;
+  vg_err_clear(&vte);
+  vg_err_fail(&vte, VG_EUNSUPPORTED, "VirusTotal is not configured on this vigild (virustotal.api_key)");
+  app_deliver_result(&a, rec[nrec - 1].owner, rec[nrec - 1].tag, NULL, &vte);
   each_size(&a, "live_processes_hash_miss");
   rec_reset();
   app_cleanup(&a);
