@@ -2,6 +2,7 @@
  * (docs/protocol.md). Service thread only. */
 #include "backend/gateway.h"
 
+#include <inttypes.h>
 #include <libwebsockets.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -51,7 +52,8 @@ struct gw_session {
   struct outmsg *out_head, *out_tail;
   size_t out_count;
   struct pending *pending; /* batches the ingest queue refused, in order; rx paused */
-  bool paused;
+  bool paused;              /* in the gateway's wait line (paused_*), rx off */
+  struct gw_session *wait_next, **wait_prev;
   int close_code;
   char close_reason[124];
 };
@@ -61,12 +63,34 @@ struct gateway {
   struct vg_idmap sessions; /* id → struct gw_session * */
   json_t *by_sid;           /* sid → session id (integer) of the live session */
   uint64_t next_id;
-  size_t npaused; /* sessions with rx paused: gateway_drain walks them only if > 0 */
+  /* Sessions waiting for room in the ingest queue, in the order they began
+   * to wait: room goes to the head first, and while anyone waits a newly
+   * arrived batch joins the line instead of taking the room — so no sensor
+   * starves behind others that keep sending. */
+  struct gw_session *wait_head, **wait_tail;
 };
+
+static void wait_push(struct gateway *gw, struct gw_session *s) {
+  s->wait_next = NULL;
+  s->wait_prev = gw->wait_tail;
+  *gw->wait_tail = s;
+  gw->wait_tail = &s->wait_next;
+}
+
+static void wait_remove(struct gateway *gw, struct gw_session *s) {
+  *s->wait_prev = s->wait_next;
+  if (s->wait_next)
+    s->wait_next->wait_prev = s->wait_prev;
+  else
+    gw->wait_tail = s->wait_prev;
+  s->wait_next = NULL;
+  s->wait_prev = NULL;
+}
 
 struct gateway *gateway_create(struct vigild *vd) {
   struct gateway *gw = vg_xcalloc(1, sizeof(*gw));
   gw->vd = vd;
+  gw->wait_tail = &gw->wait_head;
   vg_idmap_init(&gw->sessions);
   gw->by_sid = json_object();
   gw->next_id = 1;
@@ -223,10 +247,12 @@ static void handle_batch(struct gateway *gw, struct gw_session *s, const char *m
     session_fail(s, -VG_EPROTO, LWS_CLOSE_STATUS_PROTOCOL_ERR, err.msg);
     return;
   }
-  if (!s->pending && ingest_submit(gw->vd->ingest, s->id, s->oid, s->sid, first, ev, elen) == 0)
+  vg_debug(COMP, "sensor %s: batch first %" PRIu64 ", %zu bytes", s->sid, first, elen);
+  if (!gw->wait_head &&
+      ingest_submit(gw->vd->ingest, s->id, s->oid, s->sid, first, ev, elen) == 0)
     return;
-  /* Queue full (or earlier batches still waiting): keep this one in order
-   * and stop reading until ingest has room. */
+  /* Queue full, or sessions waiting for it (this one's earlier batches or
+   * others'): keep this batch in order and stop reading until its turn. */
   struct pending *p = vg_xmalloc(sizeof(*p) + elen), **tail = &s->pending;
   p->next = NULL;
   p->first = first;
@@ -235,8 +261,9 @@ static void handle_batch(struct gateway *gw, struct gw_session *s, const char *m
   while (*tail) tail = &(*tail)->next;
   *tail = p;
   if (!s->paused) {
+    vg_debug(COMP, "sensor %s: ingest queue full, reading paused", s->sid);
     s->paused = true;
-    gw->npaused++;
+    wait_push(gw, s);
     lws_rx_flow_control(s->wsi, 0);
   }
 }
@@ -308,7 +335,7 @@ static void session_closed(struct gateway *gw, struct gw_session *s) {
     n = p->next;
     free(p);
   }
-  if (s->paused) gw->npaused--;
+  if (s->paused) wait_remove(gw, s);
   s->id = 0;
 }
 
@@ -342,6 +369,7 @@ static void on_done(void *ctx, uint64_t session, uint64_t acked, int err, const 
     session_fail(s, err, LWS_CLOSE_STATUS_INVALID_PAYLOAD, msg);
     return;
   }
+  vg_debug(COMP, "sensor %s: ack %" PRIu64, s->sid, acked);
   registry_set_acked(gw->vd->reg, s->oid, s->sid, acked);
   queue_msg(s, json_pack("{s:s, s:I}", "t", "ack", "seq", (json_int_t)acked));
 }
@@ -349,26 +377,20 @@ static void on_done(void *ctx, uint64_t session, uint64_t acked, int err, const 
 void gateway_drain(struct gateway *gw) {
   if (!gw || !gw->vd->ingest) return;
   ingest_drain(gw->vd->ingest, on_done, gw);
-  /* Retry paused sessions' batches; resume reading those the queue took. */
-  if (!gw->npaused) return;
-  size_t it = 0;
-  uint64_t id;
-  void *v;
-  while (vg_idmap_next(&gw->sessions, &it, &id, &v)) {
-    struct gw_session *s = v;
-    if (!s->paused) continue;
-    int full = 0;
-    while (s->pending && !full) {
+  /* Room goes to the waiting sessions in the order they began to wait;
+   * a session reads again once all its batches are in the queue. */
+  struct gw_session *s;
+  while ((s = gw->wait_head)) {
+    while (s->pending) {
       struct pending *p = s->pending;
-      full = ingest_submit(gw->vd->ingest, s->id, s->oid, s->sid, p->first, p->data, p->len);
-      if (!full) {
-        s->pending = p->next;
-        free(p);
-      }
+      if (ingest_submit(gw->vd->ingest, s->id, s->oid, s->sid, p->first, p->data, p->len))
+        return; /* still full: the next wake goes on from here */
+      s->pending = p->next;
+      free(p);
     }
-    if (full) break; /* still full: the next wake retries */
+    vg_debug(COMP, "sensor %s: reading resumed", s->sid);
+    wait_remove(gw, s);
     s->paused = false;
-    gw->npaused--;
     if (s->state != SESS_CLOSING) lws_rx_flow_control(s->wsi, 1);
   }
 }

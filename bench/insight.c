@@ -70,7 +70,8 @@ int main(int argc, char **argv) {
   l.sids = vg_xcalloc((size_t)nsensors, sizeof(*l.sids));
 
   struct harness_vigild d;
-  if (harness_vigild_start(&d, NULL)) return 1;
+  const char *dbg[] = {"--log-level", "debug", NULL};
+  if (harness_vigild_start(&d, getenv("BENCH_VIGILD_DEBUG") ? dbg : NULL)) return 1;
   running = &d;
   atexit(stop_vigild);
   if (insight_load_run(&d, &l)) return 1;

@@ -92,8 +92,9 @@ void insight_api_reads(const struct harness_vigild *d, const struct insight_load
     json_t *r = must(c, "insight.search", params);
     calls++;
     json_t *st = json_object_get(r, "stats");
-    scanned += json_integer_value(json_object_get(st, "scanned"));
-    parsed += json_integer_value(json_object_get(st, "parsed"));
+    /* an aggregation's stats are running totals (docs/api.md) */
+    scanned = json_integer_value(json_object_get(st, "scanned"));
+    parsed = json_integer_value(json_object_get(st, "parsed"));
     json_t *rows = json_object_get(r, "results");
     if (json_array_size(rows))
       n = json_integer_value(json_object_get(json_array_get(rows, 0), "n"));
