@@ -430,6 +430,39 @@ static void respond(struct api *a, struct api_session *s, json_t *resp) {
   lws_callback_on_writable(s->wsi);
 }
 
+void api_call_raw(struct api_call *c, const char *key, struct vg_buf *raw) {
+  if (c->raw) {
+    vg_buf_cleanup(c->raw);
+    free(c->raw);
+  }
+  c->raw_key = key;
+  c->raw = vg_xmalloc(sizeof(*raw));
+  *c->raw = *raw;
+  memset(raw, 0, sizeof(*raw));
+}
+
+/* {"id":…,"result":{…}} with c's raw member spliced into the result. */
+static void respond_raw(struct api *a, struct api_session *s, json_t *resp, struct api_call *c) {
+  char *text = json_dumps(resp, JSON_COMPACT);
+  json_decref(resp);
+  if (!text) return;
+  size_t n = strlen(text); /* ends "}}": the result's brace, then the response's */
+  struct vg_buf b;
+  vg_buf_init(&b, SIZE_MAX);
+  vg_buf_append(&b, text, n - 2);
+  if (text[n - 3] != '{') vg_buf_putc(&b, ',');
+  vg_buf_appendf(&b, "\"%s\":", c->raw_key);
+  vg_buf_append(&b, c->raw->data ? c->raw->data : "null", c->raw->data ? c->raw->len : 4);
+  vg_buf_puts(&b, "}}");
+  free(text);
+  struct out_msg *m = msg_new(0, b.data, b.len);
+  vg_buf_cleanup(&b);
+  pthread_mutex_lock(&a->lock);
+  outbox_put_locked(a, s, m);
+  pthread_mutex_unlock(&a->lock);
+  lws_callback_on_writable(s->wsi);
+}
+
 static void respond_error(struct api *a, struct api_session *s, int has_id, int64_t id,
                           int code, const char *msg) {
   json_t *resp = json_pack("{s:o, s:o}", "id", has_id ? json_integer(id) : json_null(), "error",
@@ -480,8 +513,14 @@ static void handle_request(struct api *a, struct api_session *s, const char *tex
   if (r) {
     json_decref(result);
     respond_error(a, s, 1, req.id, r, err.msg);
+  } else if (c.raw) {
+    respond_raw(a, s, json_pack("{s:I, s:o}", "id", (json_int_t)req.id, "result", result), &c);
   } else {
     respond(a, s, json_pack("{s:I, s:o}", "id", (json_int_t)req.id, "result", result));
+  }
+  if (c.raw) {
+    vg_buf_cleanup(c.raw);
+    free(c.raw);
   }
   api_request_cleanup(&req);
 }

@@ -60,6 +60,45 @@ static int collect_cb(void *ctx, const struct store_rec *r) {
   return c->err != 0;
 }
 
+/* Rendered events as the text of a JSON array (spliced into the response
+ * by api_call_raw: no tree, no second printing). */
+struct rawcol {
+  struct vg_buf arr;
+  size_t n, max;
+  int err;
+  struct vg_err *e;
+  int64_t last_time; /* of the last event taken */
+};
+
+static void rawcol_init(struct rawcol *rc, size_t max, struct vg_err *err) {
+  memset(rc, 0, sizeof(*rc));
+  vg_buf_init(&rc->arr, SIZE_MAX);
+  vg_buf_putc(&rc->arr, '[');
+  rc->max = max;
+  rc->e = err;
+}
+
+static int rawcol_cb(void *ctx, const struct store_rec *r) {
+  struct rawcol *rc = ctx;
+  if (rc->n >= rc->max) return 1;
+  size_t mark = rc->arr.len;
+  if (rc->n) vg_buf_putc(&rc->arr, ',');
+  rc->err = store_render(r, &rc->arr, rc->e);
+  if (rc->err) {
+    rc->arr.len = mark;
+    return 1;
+  }
+  rc->n++;
+  rc->last_time = r->time_ms;
+  return 0;
+}
+
+/* Close the array and hand it to the response as member key. */
+static void rawcol_finish(struct rawcol *rc, struct api_call *c, const char *key) {
+  vg_buf_putc(&rc->arr, ']');
+  api_call_raw(c, key, &rc->arr);
+}
+
 static int parse_id(const char *s, uint8_t out[16], const char *what, struct vg_err *err) {
   if (s && vg_atom_uuid_parse(s, out) == 0) return 0;
   if (s && vg_atom_parse(s, out) == 0) return 0;
@@ -134,10 +173,11 @@ API_HANDLER(api_insight_timeline) {
   size_t limit = (size_t)api_param_int(params, "limit", INSIGHT_PAGE_DEFAULT);
   struct store_timeline_q q = {oid, sid, from, fwd ? STORE_FORWARD : STORE_BACKWARD,
                                limit, ntypes ? types : NULL, ntypes};
-  struct collect col = {json_array(), limit, 0, err, 0};
-  int n = store_events_timeline(c->vd->store, &q, &cur, collect_cb, &col, err);
+  struct rawcol col;
+  rawcol_init(&col, limit, err);
+  int n = store_events_timeline(c->vd->store, &q, &cur, rawcol_cb, &col, err);
   if (n < 0 || col.err) {
-    json_decref(col.events);
+    vg_buf_cleanup(&col.arr);
     return n < 0 ? n : col.err;
   }
   json_t *next = json_null();
@@ -146,7 +186,8 @@ API_HANDLER(api_insight_timeline) {
     cursor_format(&cur, fwd, cbuf);
     next = json_string(cbuf);
   }
-  *result = json_pack("{s:o, s:o}", "events", col.events, "next", next);
+  rawcol_finish(&col, c, "events");
+  *result = json_pack("{s:o}", "next", next);
   return 0;
 }
 
@@ -297,6 +338,19 @@ API_HANDLER(api_insight_atom) {
   return 0;
 }
 
+/* children: the page, then the time of one more event (where to go on). */
+struct children_ctx {
+  struct rawcol col;
+  int64_t more_at; /* -1: no more */
+};
+
+static int children_cb(void *ctx, const struct store_rec *r) {
+  struct children_ctx *cc = ctx;
+  if (cc->col.n < cc->col.max) return rawcol_cb(&cc->col, r);
+  cc->more_at = r->time_ms;
+  return 1;
+}
+
 API_HANDLER(api_insight_children) {
   uint8_t oid[16], a[16];
   vg_atom_uuid_parse(c->oid, oid);
@@ -305,20 +359,17 @@ API_HANDLER(api_insight_children) {
   size_t limit = (size_t)api_param_int(params, "limit", INSIGHT_PAGE_DEFAULT);
   int64_t from = api_param_int(params, "from", 0);
   int64_t to = api_param_int(params, "to", INSIGHT_TIME_MAX);
-  struct collect col = {json_array(), limit + 1, 0, err, 0};
-  int64_t n = store_events_children(c->vd->store, oid, a, from, to, collect_cb, &col, err);
-  if (n < 0 || col.err) {
-    json_decref(col.events);
-    return n < 0 ? (int)n : col.err;
-  }
   /* One more than asked says whether there is more: continue from its time. */
-  json_t *next = json_null();
-  if (json_array_size(col.events) > limit) {
-    json_t *extra = json_array_get(col.events, limit);
-    next = json_incref(json_object_get(json_object_get(extra, "routing"), "event_time"));
-    json_array_remove(col.events, limit);
+  struct children_ctx cc = {.more_at = -1};
+  rawcol_init(&cc.col, limit, err);
+  int64_t n = store_events_children(c->vd->store, oid, a, from, to, children_cb, &cc, err);
+  if (n < 0 || cc.col.err) {
+    vg_buf_cleanup(&cc.col.arr);
+    return n < 0 ? (int)n : cc.col.err;
   }
-  *result = json_pack("{s:o, s:o}", "events", col.events, "next_from", next);
+  rawcol_finish(&cc.col, c, "events");
+  *result = json_pack("{s:o}", "next_from",
+                      cc.more_at >= 0 ? json_integer(cc.more_at) : json_null());
   return 0;
 }
 

@@ -16,6 +16,7 @@
 #include "backend/api_request.h"
 #include "backend/auth.h"
 #include "shared/atom.h"
+#include "shared/buf.h"
 #include "shared/err.h"
 
 struct api;
@@ -29,7 +30,16 @@ struct api_call {
   char oid[VG_UUID_STR_LEN + 1]; /* the session's organisation; "" before auth */
   enum auth_role role;           /* AUTH_NONE before auth */
   char key_id[17];               /* the API key in use; "" before auth */
+  /* A handler may hand over one member of its result as JSON text instead of
+   * a tree (api_call_raw): it is spliced into the response as is, so stored
+   * events go out without being parsed and printed again. */
+  const char *raw_key;
+  struct vg_buf *raw;
 };
+
+/* Set result member key to the JSON text in *raw (taken over: the response
+ * frees it). The text must be valid JSON (e.g. rendered stored events). */
+void api_call_raw(struct api_call *c, const char *key, struct vg_buf *raw);
 
 /* A handler: params were checked against the row's spec. 0 with *result (a
  * new reference, never NULL on success), or a negative VG code with err set
