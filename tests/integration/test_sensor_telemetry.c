@@ -867,7 +867,7 @@ static void netns_reap_stale(void) {
     char *end;
     long pid = strtol(e->d_name + strlen(NETNS_PREFIX), &end, 10);
     if (*end || pid <= 0 || pid > INT_MAX || kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue;
-    struct netns old;
+    struct netns old = {0};
     netns_names(&old, (int)pid);
     netns_del(&old);
   }
