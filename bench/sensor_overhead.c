@@ -1,18 +1,14 @@
 /* sensor_overhead.c — bench_sensor_overhead: what vigil-sensor costs the
  * host. A fork+exec loop (/bin/true) and a create/write 4 KiB/close/unlink
  * loop run three ways in one run: no monitor, vigil-sensor (enrolled to a
- * real vigild on loopback; every collector, so the file loop runs under the
- * fanotify file collector), and auditd with an execve rule and a write/attr
- * watch on the loop's directory (the peer). Prints rates, slowdowns, the
- * sensor's CPU per exec and per file operation, its peak RSS, what it
- * reported (events vigild stored, counted through the API) and its dropped
+ * real vigild on loopback), and auditd with an execve rule (the peer).
+ * Prints rates, slowdowns, the sensor's CPU and peak RSS, and its dropped
  * events (docs/performance.md, "Sensor overhead").
  *
  *   bench_sensor_overhead [--execs N] [--files N] [--runs R]
  */
 #include <fcntl.h>
 #include <getopt.h>
-#include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +18,6 @@
 #include <unistd.h>
 
 #include "shared/alloc.h"
-#include "shared/ws_client.h"
 #include "tests/harness/harness.h"
 #include "tests/harness/sensor_sim.h"
 
@@ -128,9 +123,8 @@ static int run_quiet(char *const argv[]) {
   return rc;
 }
 
-/* Start auditd in the foreground with an execve rule and a watch on dir;
- * its pid or 0. */
-static pid_t auditd_start(const char *dir) {
+/* Start auditd in the foreground with an execve rule; its pid or 0. */
+static pid_t auditd_start(void) {
   if (access("/usr/sbin/auditd", X_OK) != 0) {
     printf("auditd: not installed (scripts/install-deps installs it): skipped\n");
     return 0;
@@ -152,10 +146,8 @@ static pid_t auditd_start(const char *dir) {
   }
   char *rule[] = {"/usr/sbin/auditctl", "-a", "always,exit", "-F", "arch=b64", "-S", "execve",
                   "-k", "vigil-bench", NULL};
-  char *watch[] = {"/usr/sbin/auditctl", "-w", (char *)dir, "-p", "wa", "-k", "vigil-bench-file",
-                   NULL};
-  if (run_quiet(rule) != 0 || run_quiet(watch) != 0) {
-    printf("auditd: auditctl refused the execve rule or the directory watch: skipped\n");
+  if (run_quiet(rule) != 0) {
+    printf("auditd: auditctl refused the execve rule: skipped\n");
     kill(p, SIGTERM);
     waitpid(p, NULL, 0);
     return 0;
@@ -168,91 +160,6 @@ static void auditd_stop(pid_t p) {
   run_quiet(del);
   kill(p, SIGTERM);
   waitpid(p, NULL, 0);
-}
-
-/* A minimal vigil-api.v1 client (tests/harness/api_sim.c asserts with Check,
- * which exits outside a test run). */
-struct api {
-  struct vg_ws_client *ws;
-  int64_t next_id;
-};
-
-/* The result of method(params) (params stolen), or NULL with the error printed. */
-static json_t *api_call(struct api *a, const char *method, json_t *params) {
-  int64_t id = a->next_id++;
-  json_t *req = json_pack("{s:I, s:s, s:o}", "id", (json_int_t)id, "method", method, "params", params);
-  char *text = json_dumps(req, JSON_COMPACT);
-  json_decref(req);
-  int rc = vg_ws_client_send(a->ws, text, strlen(text));
-  free(text);
-  while (rc == 0) {
-    char *msg;
-    size_t len;
-    if (vg_ws_client_recv(a->ws, 10000, &msg, &len)) break;
-    json_t *v = json_loadb(msg, len, 0, NULL);
-    free(msg);
-    if (json_integer_value(json_object_get(v, "id")) != id) { /* a push */
-      json_decref(v);
-      continue;
-    }
-    json_t *res = json_incref(json_object_get(v, "result"));
-    if (!res) fprintf(stderr, "%s: %s\n", method, json_dumps(v, JSON_COMPACT));
-    json_decref(v);
-    return res;
-  }
-  fprintf(stderr, "%s: no response\n", method);
-  return NULL;
-}
-
-static int api_open(struct api *a, const struct harness_vigild *d) {
-  memset(a, 0, sizeof(*a));
-  a->next_id = 1;
-  char *ca = harness_vigild_ca_path(d), *credp = vg_xasprintf("%s/credentials.yaml", d->data_dir);
-  char *creds = harness_read_file(credp, NULL), oid[64] = "", key[128] = "";
-  for (char *save = NULL, *l = creds ? strtok_r(creds, "\n", &save) : NULL; l;
-       l = strtok_r(NULL, "\n", &save)) {
-    if (strncmp(l, "oid: ", 5) == 0) snprintf(oid, sizeof(oid), "%s", l + 5);
-    if (strncmp(l, "api_key: ", 9) == 0) snprintf(key, sizeof(key), "%s", l + 9);
-  }
-  free(creds);
-  free(credp);
-  struct vg_ws_opts o = {.host = "localhost", .port = d->api_port, .subprotocol = "vigil-api.v1",
-                         .ca_file = ca};
-  struct vg_err e;
-  a->ws = vg_ws_client_create(&o, &e);
-  free(ca);
-  if (!a->ws || vg_ws_client_wait_open(a->ws, 10000) != 0) return -1;
-  json_t *r = api_call(a, "session.auth", json_pack("{s:s, s:s}", "oid", oid, "api_key", key));
-  json_decref(r);
-  return r ? 0 : -1;
-}
-
-/* Events of type the sensor sid reported in [from, to], as vigild stored
- * them; -1 if the API failed. */
-static long long stored_count(struct api *a, const char *sid, int64_t from, int64_t to,
-                              const char *type) {
-  json_t *r = api_call(a, "insight.histogram",
-                       json_pack("{s:I, s:I, s:s, s:s}", "from", (json_int_t)from, "to",
-                                 (json_int_t)to, "sid", sid, "type", type));
-  long long n = r ? json_integer_value(json_object_get(r, "total")) : -1;
-  json_decref(r);
-  return n;
-}
-
-static int64_t wall_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static pid_t sensor_start(const char *bin, const char *state, const char *log) {
-  pid_t sp = fork();
-  if (sp == 0) {
-    char *a[] = {(char *)bin, "--state-dir", (char *)state, "--log-file", (char *)log, NULL};
-    execv(bin, a);
-    _exit(127);
-  }
-  return sp;
 }
 
 int main(int argc, char **argv) {
@@ -276,7 +183,6 @@ int main(int argc, char **argv) {
     fprintf(stderr, "bench_sensor_overhead: run as root (the sensor and auditd need it)\n");
     return 1;
   }
-  setvbuf(stdout, NULL, _IOLBF, 0); /* lines out as they come, even if the run dies */
   if (!getenv("VIGIL_BINARY_DIR")) setenv("VIGIL_BINARY_DIR", BENCH_BINARY_DIR, 1);
   char *dir = harness_mkdtemp("overhead");
   printf("workloads: %d fork+exec of /bin/true, %d create/write 4 KiB/close/unlink; "
@@ -295,67 +201,36 @@ int main(int argc, char **argv) {
   }
   double be[BENCH_MAX_RUNS] = {0}, bf[BENCH_MAX_RUNS] = {0}, se[BENCH_MAX_RUNS] = {0},
          sf[BENCH_MAX_RUNS] = {0}, ae[BENCH_MAX_RUNS] = {0}, af[BENCH_MAX_RUNS] = {0};
-  double cpu_exec = 0, cpu_file = 0, wall_exec = 0, wall_file = 0, rss = 0;
+  double cpu = 0, wall = 0, rss = 0;
   pid_t ap = 0;
-  int64_t t_first = wall_ms();
   for (int r = 0; r < runs; r++) {
     /* interleaved, so a change in the shared machine's load hits every mode */
     be[r] = exec_loop(execs);
     bf[r] = file_loop(dir, files);
-    pid_t sp = sensor_start(bin, state, log);
+    pid_t sp = fork();
+    if (sp == 0) {
+      char *a[] = {bin, "--state-dir", state, "--log-file", log, NULL};
+      execv(bin, a);
+      _exit(127);
+    }
     msleep(2500); /* connected, start-up scan done */
     double c0 = cpu_s(sp), t0 = now_s();
     se[r] = exec_loop(execs);
-    wall_exec += now_s() - t0;
-    msleep(500); /* let it finish what it read (not timed) */
-    double c1 = cpu_s(sp);
-    t0 = now_s();
     sf[r] = file_loop(dir, files);
-    wall_file += now_s() - t0;
-    msleep(500);
-    cpu_exec += c1 - c0;
-    cpu_file += cpu_s(sp) - c1;
+    msleep(500); /* let it finish what it read */
+    cpu += cpu_s(sp) - c0;
+    wall += now_s() - t0;
     double m = peak_rss_mib(sp);
     if (m > rss) rss = m;
     kill(sp, SIGTERM);
     waitpid(sp, NULL, 0);
-    ap = auditd_start(dir);
+    ap = auditd_start();
     if (ap) {
       ae[r] = exec_loop(execs);
       af[r] = file_loop(dir, files);
       auditd_stop(ap);
     }
   }
-  int64_t t_last = wall_ms();
-  /* What the sensor reported: start it once more so its spool drains, and
-   * count what vigild stored until the counts stop growing. */
-  char *idp = vg_xasprintf("%s/identity.json", state);
-  json_t *id = json_load_file(idp, 0, NULL);
-  char sid[64];
-  snprintf(sid, sizeof(sid), "%s", id ? json_string_value(json_object_get(id, "sid")) : "");
-  json_decref(id);
-  free(idp);
-  struct api api;
-  if (api_open(&api, &d) != 0) fprintf(stderr, "vigild's API: cannot connect and authenticate\n");
-  pid_t sp = sensor_start(bin, state, log);
-  static const char *const types[] = {"NEW_PROCESS", "FILE_CREATE", "FILE_MODIFIED",
-                                      "FILE_DELETE", "DATA_DROPPED"};
-  enum { NTYPES = sizeof(types) / sizeof(types[0]) };
-  long long counts[NTYPES] = {0}, last = -1;
-  for (int waited = 0; api.ws && waited < 120; waited++) {
-    msleep(1000);
-    long long sum = 0;
-    for (int i = 0; i < NTYPES; i++)
-      sum += counts[i] = stored_count(&api, sid, t_first, t_last, types[i]);
-    if (sum == last) break;
-    last = sum;
-  }
-  kill(sp, SIGTERM);
-  waitpid(sp, NULL, 0);
-  if (api.ws) vg_ws_client_free(api.ws);
-  char *slog = harness_read_file(log, NULL);
-  int file_running = slog && strstr(slog, "collector file running") != NULL;
-  free(slog);
   int overflows = count_lines(log, "proc connector overflow");
   int spool_drops = count_lines(log, "spool full");
   harness_vigild_cleanup(&d, false);
@@ -363,7 +238,7 @@ int main(int argc, char **argv) {
   struct rates sens = {median(se, runs), median(sf, runs)};
   struct rates aud = {median(ae, runs), median(af, runs)};
 
-  printf("\n%-28s %12s %22s %22s\n", "workload", "no monitor/s", "vigil-sensor/s", "auditd/s");
+  printf("\n%-28s %12s %22s %22s\n", "workload", "no monitor/s", "vigil-sensor/s", "auditd execve/s");
   printf("%-28s %12.0f %12.0f (%+5.1f%%) ", "fork+exec /bin/true", base.exec, sens.exec,
          100.0 * (base.exec / sens.exec - 1));
   if (ap)
@@ -377,16 +252,8 @@ int main(int argc, char **argv) {
   else
     printf("%22s\n", "skipped");
   printf("(slowdown = extra time per operation against no monitor)\n");
-  printf("vigil-sensor: file collector %s\n", file_running ? "running (fanotify)" : "NOT running");
-  printf("vigil-sensor: CPU over the exec loops %.1f%% of one core (%.2f s in %.1f s) = %.0f us per exec\n",
-         100.0 * cpu_exec / wall_exec, cpu_exec, wall_exec, 1e6 * cpu_exec / ((double)execs * runs));
-  printf("vigil-sensor: CPU over the file loops %.1f%% of one core (%.2f s in %.1f s) = %.1f us per file\n",
-         100.0 * cpu_file / wall_file, cpu_file, wall_file, 1e6 * cpu_file / ((double)files * runs));
-  printf("vigil-sensor: peak RSS %.1f MiB\n", rss);
-  printf("vigil-sensor: stored by vigild (all rounds; the loops made %lld execs and %lld files):",
-         (long long)execs * runs, (long long)files * runs);
-  for (int i = 0; i < NTYPES; i++) printf(" %s %lld", types[i], counts[i]);
-  printf("\n");
+  printf("vigil-sensor: CPU %.1f%% of one core over the loops (%.2f s in %.1f s), peak RSS %.1f MiB\n",
+         100.0 * cpu / wall, cpu, wall, rss);
   printf("vigil-sensor: dropped: %d proc connector overflows (ENOBUFS), %d spool-full drops\n",
          overflows, spool_drops);
   harness_rm_rf(dir);
