@@ -14,6 +14,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "sensor/isolate.h"
 #include "sensor/runtime_int.h"
 #include "sensor/tasks.h"
 #include "shared/alloc.h"
@@ -66,10 +67,12 @@ static void on_welcome(struct sensor_rt *rt, json_t *m) {
   pthread_mutex_unlock(&rt->cmu);
   vg_info(COMP, "welcome: backend holds up to seq %" PRIu64 ", sending from %" PRIu64, acked,
           from);
+  /* segregated: the backend wants it, or the table is in place (a
+   * segregate_network task, re-applied at start) */
+  bool seg = json_is_true(json_object_get(m, "isolated")) || isolate_active(rt->ctx.state_dir);
   runtime_emit_simple(rt, "CONNECTED",
                       json_pack("{s:O, s:s, s:b}", "COLLECTORS", rt->running, "HOST_NAME",
-                                rt->hostname, "IS_SEGREGATED",
-                                json_is_true(json_object_get(m, "isolated"))));
+                                rt->hostname, "IS_SEGREGATED", seg));
   runtime_set_isolation(rt, json_is_true(json_object_get(m, "isolated")));
 }
 
