@@ -111,6 +111,7 @@ static double exec_loops(int n, int jobs) {
 struct spool_tail {
   char *dir;
   char seg[64];
+  int fd; /* open on seg: its end stays readable after the sensor deletes it (acked) */
   off_t off;
   uint64_t last;
   uint64_t marked;
@@ -124,6 +125,19 @@ static int tail_cb(void *ctx, const struct spool_rec *r) {
   return 0;
 }
 
+/* Parse t->seg (t->fd) from t->off to its end. */
+static void tail_read(struct spool_tail *t) {
+  static char buf[8u << 20];
+  for (;;) {
+    ssize_t n = pread(t->fd, buf, sizeof(buf), t->off);
+    if (n <= 0) break;
+    size_t valid = 0;
+    spool_format_parse(buf, (size_t)n, tail_cb, t, &valid, NULL, NULL);
+    t->off += (off_t)valid;
+    if (valid == 0 || (size_t)n < sizeof(buf)) break;
+  }
+}
+
 static uint64_t spool_tail_poll(struct spool_tail *t) {
   DIR *d = opendir(t->dir);
   char newest[64] = "";
@@ -134,23 +148,21 @@ static uint64_t spool_tail_poll(struct spool_tail *t) {
       snprintf(newest, sizeof(newest), "%s", e->d_name);
   }
   if (d) closedir(d);
-  if (!newest[0]) return t->last;
-  if (strcmp(newest, t->seg) != 0) {
-    snprintf(t->seg, sizeof(t->seg), "%s", newest);
-    t->off = 0;
+  if (newest[0] && strcmp(newest, t->seg) != 0) {
+    char *path = vg_xasprintf("%s/%s", t->dir, newest);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    free(path);
+    if (fd >= 0) {
+      if (t->fd > 0) {
+        tail_read(t); /* its last records, written before it rotated */
+        close(t->fd);
+      }
+      t->fd = fd;
+      snprintf(t->seg, sizeof(t->seg), "%s", newest);
+      t->off = 0;
+    }
   }
-  char *path = vg_xasprintf("%s/%s", t->dir, t->seg);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  free(path);
-  if (fd < 0) return t->last;
-  static char buf[8u << 20];
-  ssize_t n = pread(fd, buf, sizeof(buf), t->off);
-  close(fd);
-  if (n > 0) {
-    size_t valid = 0;
-    spool_format_parse(buf, (size_t)n, tail_cb, t, &valid, NULL, NULL);
-    t->off += (off_t)valid;
-  }
+  if (t->fd > 0) tail_read(t);
   return t->last;
 }
 
@@ -480,6 +492,8 @@ int main(int argc, char **argv) {
          "(median; %.0f spooled)\n",
          burst, median(brate, runs), median(tmx, runs));
   free(tail.dir);
-  harness_rm_rf(dir);
+  if (tail.fd > 0) close(tail.fd);
+  if (!getenv("BENCH_KEEP")) harness_rm_rf(dir);
+  else printf("kept %s\n", dir);
   return 0;
 }
