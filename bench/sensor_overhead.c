@@ -476,7 +476,7 @@ int main(int argc, char **argv) {
   printf("vigil-sensor: dropped: %d proc connector overflows (ENOBUFS), %d eBPF ring losses, "
          "%d spool-full drops\n",
          overflows, ring_drops, spool_drops);
-  double tmp[BENCH_MAX_RUNS], tmx[BENCH_MAX_RUNS];
+  double tmp[BENCH_MAX_RUNS] = {0}, tmx[BENCH_MAX_RUNS] = {0};
   for (int r = 0; r < runs; r++) {
     tmp[r] = (double)devents[r];
     tmx[r] = (double)dexecs[r];
