@@ -145,7 +145,7 @@ static uint64_t spool_tail_poll(struct spool_tail *t) {
     size_t n = strlen(e->d_name);
     if (n > 4 && n < sizeof(newest) && strcmp(e->d_name + n - 4, ".seg") == 0 &&
         strcmp(e->d_name, newest) > 0)
-      snprintf(newest, sizeof(newest), "%s", e->d_name);
+      memcpy(newest, e->d_name, n + 1); /* n < sizeof(newest) */
   }
   if (d) closedir(d);
   if (newest[0] && strcmp(newest, t->seg) != 0) {
