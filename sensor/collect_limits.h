@@ -36,6 +36,8 @@
 #define SENSOR_NET_POLL_MS           250
 /* A socket inode not in the pid cache rescans /proc/PID/fd at most this often. */
 #define SENSOR_SOCKPID_RESCAN_MS     20
+#define SENSOR_SOCKPID_MISSES        64    /* inodes remembered as ownerless */
+#define SENSOR_SOCKPID_MISS_MS       1000  /* … for this long (no forced rescan for them) */
 #define SENSOR_NET_MAX_SOCKETS       65536
 #define SENSOR_NET_SUMMARY_ENTRIES   10
 #define SENSOR_NET_MAX_PROCS         4096

@@ -229,10 +229,50 @@ static int64_t mono_ms(void) {
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The listening socket an accepted connection came through: same local
+ * port, its own address or a wildcard (a v6 wildcard takes v4 too). */
+struct listener_find {
+  const struct sockdiag_entry *conn;
+  uint32_t exact, any;
+};
+
+static void listener_cb(const struct sockdiag_entry *l, void *arg) {
+  struct listener_find *f = arg;
+  const struct sockdiag_entry *c = f->conn;
+  if (l->sport != c->sport || !l->inode) return;
+  static const uint8_t zero[16];
+  size_t alen = c->family == AF_INET ? 4 : 16;
+  if (l->family == c->family && memcmp(l->src, c->src, alen) == 0)
+    f->exact = l->inode;
+  else if (memcmp(l->src, zero, l->family == AF_INET ? 4 : 16) == 0)
+    f->any = l->inode;
+}
+
+/* The process that listens where an accepted connection arrived (the
+ * passive ESTABLISHED runs in softirq: the kernel side has no pid, and the
+ * accepted socket has no file, so no owner, until accept()): the listener
+ * from sock_diag, its owner from the inode → pid cache. 0 if unknown. */
+static pid_t listener_pid(struct collect_net *s, const struct sockdiag_entry *e) {
+  struct listener_find f = {.conn = e};
+  sockdiag_dump(e->family, IPPROTO_TCP, 1u << TCP_LISTEN, listener_cb, &f, NULL);
+  if (!f.exact && !f.any && e->family == AF_INET) /* dual-stack v6 listener */
+    sockdiag_dump(AF_INET6, IPPROTO_TCP, 1u << TCP_LISTEN, listener_cb, &f, NULL);
+  uint32_t inode = f.exact ? f.exact : f.any;
+  pid_t pid = inode ? sockpid_lookup_fresh(s->sp, inode) : -1;
+  return pid > 0 ? pid : 0;
+}
+
 /* eBPF mode: one TCP connection began or ended. */
 static void on_tcp(const struct net_ebpf_conn *ec, void *arg) {
   struct collect_net *s = arg;
   if (ec->pid == s->ctx->self_pid) return;
+  struct net_ebpf_conn acc;
+  if (ec->is_new && !ec->outgoing && ec->pid == 0) {
+    acc = *ec;
+    acc.pid = listener_pid(s, &ec->e);
+    if (acc.pid == s->ctx->self_pid) return;
+    ec = &acc;
+  }
   struct conn *c = vg_idmap_del(&s->tcp, ec->sock);
   if (c) s->ntcp--;
   if (ec->is_new) {

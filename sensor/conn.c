@@ -230,9 +230,13 @@ static void *sender_main(void *arg) {
   pthread_mutex_lock(&rt->cmu);
   while (!rt->stopping) {
     if (!sender_can_send(rt)) {
-      struct timespec ts;
-      deadline_in(&ts, SPOOL_FSYNC_MS);
-      pthread_cond_timedwait(&rt->ccv, &rt->cmu, &ts);
+      __atomic_store_n(&rt->sender_waiting, 1, __ATOMIC_SEQ_CST);
+      if (!sender_can_send(rt)) { /* again: an append may have missed the flag */
+        struct timespec ts;
+        deadline_in(&ts, SPOOL_FSYNC_MS);
+        pthread_cond_timedwait(&rt->ccv, &rt->cmu, &ts);
+      }
+      __atomic_store_n(&rt->sender_waiting, 0, __ATOMIC_SEQ_CST);
     }
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);

@@ -1,7 +1,8 @@
 /* net_ebpf.c — loads sensor/bpf/net.bpf.c (net_ebpf.h). The accept hook
  * (fexit/inet_csk_accept) needs BPF trampolines (CONFIG_FUNCTION_TRACER);
  * when the kernel refuses it the programs load without it and the accepted
- * side of a connection is reported at ESTABLISHED without a pid. */
+ * side of a connection is reported at ESTABLISHED without a pid, which
+ * collect_net.c then takes from the listening socket's owner (sock_diag). */
 #include "sensor/net_ebpf.h"
 
 #include <errno.h>
@@ -85,7 +86,8 @@ int net_ebpf_open(struct net_ebpf **out, pid_t self, net_ebpf_fn fn, void *arg, 
   n->accepts = true;
   n->skel = load(self, true);
   if (!n->skel) {
-    vg_info("net-ebpf", "accept hook refused (%s): accepted connections carry no pid",
+    vg_info("net-ebpf", "accept hook refused (%s): accepted connections get the pid of "
+            "the process that listens (sock_diag)",
             strerror(errno));
     n->accepts = false;
     n->skel = load(self, false);

@@ -183,7 +183,10 @@ static void spool_event(struct sensor_rt *rt, json_t *ev) {
   int r = append(rt, ev, &seq, &d);
   json_decref(ev);
   if (d.count) report_drops(rt, d);
-  if (!r) {
+  /* The sender sets sender_waiting before it looks at the spool a last time
+   * and waits under cmu: either it sees this record or we see the flag (and
+   * cmu, held until it waits, orders our wake-up after its wait). */
+  if (!r && __atomic_load_n(&rt->sender_waiting, __ATOMIC_SEQ_CST)) {
     pthread_mutex_lock(&rt->cmu);
     pthread_cond_broadcast(&rt->ccv);
     pthread_mutex_unlock(&rt->cmu);

@@ -31,6 +31,11 @@ struct sensor_rt {
   struct history *hist;
   int isolated; /* -1 unknown, 0, 1: what the backend last said */
 
+  /* 1 while the sender waits for records (set and read with __atomic, without
+   * cmu): an emitter takes cmu to wake it only then, instead of on every
+   * event, where it would queue behind the sender's read and send. */
+  int sender_waiting;
+
   /* connection (conn.c); cmu guards everything below */
   pthread_mutex_t cmu;
   pthread_cond_t ccv;

@@ -22,6 +22,12 @@ struct sockpid {
   size_t cap, n;
   int64_t last_scan_ms;
   unsigned long scans;
+  /* inodes a fresh scan did not find (sockpid_lookup_fresh), and when */
+  struct {
+    uint32_t inode;
+    int64_t ms;
+  } miss[SENSOR_SOCKPID_MISSES];
+  size_t miss_next;
 };
 
 static int64_t now_ms(void) {
@@ -108,6 +114,29 @@ pid_t sockpid_lookup(struct sockpid *s, uint32_t inode) {
   s->last_scan_ms = now;
   scan(s);
   return find(s, inode);
+}
+
+pid_t sockpid_lookup_fresh(struct sockpid *s, uint32_t inode) {
+  if (!inode) return -1;
+  pid_t pid = find(s, inode);
+  if (pid > 0) return pid;
+  int64_t now = now_ms();
+  for (size_t i = 0; i < SENSOR_SOCKPID_MISSES; i++)
+    if (s->miss[i].inode == inode && now - s->miss[i].ms < SENSOR_SOCKPID_MISS_MS) return -1;
+  int64_t wait = SENSOR_SOCKPID_RESCAN_MS - (now - s->last_scan_ms);
+  if (wait > 0) {
+    struct timespec ts = {0, (long)wait * 1000000L};
+    nanosleep(&ts, NULL);
+  }
+  s->last_scan_ms = now_ms();
+  scan(s);
+  pid = find(s, inode);
+  if (pid < 0) {
+    s->miss[s->miss_next].inode = inode;
+    s->miss[s->miss_next].ms = s->last_scan_ms;
+    s->miss_next = (s->miss_next + 1) % SENSOR_SOCKPID_MISSES;
+  }
+  return pid;
 }
 
 unsigned long sockpid_scans(const struct sockpid *s) { return s->scans; }

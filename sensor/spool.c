@@ -34,6 +34,12 @@ struct spool {
   size_t nsegs;
   uint64_t acked;
   int dirty;
+  /* rotated segments (dups of their fds) and the directory, synced by the
+   * next spool_sync rather than by the append that rotated: an fsync there
+   * held the lock and stalled the collector thread behind the disk */
+  int unsynced[SPOOL_PENDING_SYNCS];
+  size_t nunsynced;
+  int dir_dirty;
   struct spool_stats st;
   /* read cursor: where the record with seq rd_seq starts in segment rd_first */
   uint64_t rd_seq, rd_first, rd_off;
@@ -65,7 +71,7 @@ static int seg_create(struct spool *s, uint64_t first, struct vg_err *err) {
   free(p);
   s->segs = vg_xreallocarray(s->segs, s->nsegs + 1, sizeof(*s->segs));
   s->segs[s->nsegs++] = (struct seg){.first = first, .next = first, .bytes = 0, .fd = fd};
-  sync_dir(s);
+  s->dir_dirty = 1;
   return 0;
 }
 
@@ -208,6 +214,7 @@ struct spool *spool_open(const char *dir, uint64_t max_bytes, struct vg_err *err
 
 void spool_close(struct spool *s) {
   if (!s) return;
+  spool_sync(s);
   for (size_t i = 0; i < s->nsegs; i++) {
     if (i + 1 == s->nsegs) fdatasync(s->segs[i].fd);
     close(s->segs[i].fd);
@@ -234,7 +241,11 @@ int spool_append(struct spool *s, const void *data, size_t len, uint64_t *seq,
   struct seg *a = &s->segs[s->nsegs - 1];
   uint64_t rec = SPOOL_REC_HDR_BYTES + len;
   if (a->bytes > 0 && a->bytes + rec > s->seg_max) {
-    fdatasync(a->fd);
+    int dup_fd = s->nunsynced < SPOOL_PENDING_SYNCS ? dup(a->fd) : -1;
+    if (dup_fd >= 0)
+      s->unsynced[s->nunsynced++] = dup_fd;
+    else
+      fdatasync(a->fd); /* too many rotations between syncs: here, as before */
     if ((r = seg_create(s, a->next, err))) goto out;
     a = &s->segs[s->nsegs - 1];
   }
@@ -383,14 +394,22 @@ uint64_t spool_next_seq(struct spool *s) {
 }
 
 void spool_sync(struct spool *s) {
+  int fds[SPOOL_PENDING_SYNCS + 1];
   pthread_mutex_lock(&s->mu);
+  size_t n = s->nunsynced;
+  memcpy(fds, s->unsynced, n * sizeof(int));
+  s->nunsynced = 0;
   int fd = s->dirty ? dup(s->segs[s->nsegs - 1].fd) : -1;
+  if (fd >= 0) fds[n++] = fd;
   s->dirty = 0;
+  int dir = s->dir_dirty;
+  s->dir_dirty = 0;
   pthread_mutex_unlock(&s->mu);
-  if (fd >= 0) { /* a dup: the segment may be rotated and dropped meanwhile */
-    fdatasync(fd);
-    close(fd);
+  for (size_t i = 0; i < n; i++) { /* dups: the segments may be rotated and dropped meanwhile */
+    fdatasync(fds[i]);
+    close(fds[i]);
   }
+  if (dir) sync_dir(s);
 }
 
 void spool_stats(struct spool *s, struct spool_stats *out) {

@@ -6,8 +6,10 @@
  * O_APPEND file, done before spool_append returns, so a crashed or killed
  * sensor loses nothing that was appended (the data is in the page cache).
  * Against power loss the active segment is fdatasync'ed by spool_sync (the
- * runtime calls it every SPOOL_FSYNC_MS) and every finished segment is
- * fsync'ed with the directory when the next one starts. On open, a torn tail
+ * runtime calls it every SPOOL_FSYNC_MS), and so are the segments finished
+ * since the last call and the directory (up to SPOOL_PENDING_SYNCS rotated
+ * segments; past that the append that rotates syncs, as a bound): an append
+ * never waits for the disk otherwise. On open, a torn tail
  * (truncated or CRC-bad record) is cut off, and the next seq continues after
  * the last record (the newest segment is never deleted, and its name keeps
  * the counter even when it is empty): seqs are never reused.
@@ -31,6 +33,7 @@
 #define SPOOL_MAX_SEGMENTS 4096                /* segment files kept (ever) */
 #define SPOOL_READ_CHUNK_BYTES (1u << 20)      /* one read from a segment */
 #define SPOOL_FSYNC_MS 1000                    /* data at risk of power loss */
+#define SPOOL_PENDING_SYNCS 16                 /* rotated segments awaiting spool_sync */
 
 struct spool;
 

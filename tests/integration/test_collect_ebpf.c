@@ -3,7 +3,8 @@
  * argument, run by a shell) gets NEW_PROCESS with FILE_PATH, COMMAND_LINE
  * and its parent (pid, PARENT{}, routing/parent atom) and TERMINATE_PROCESS;
  * a TCP connection that lives 20 ms (far below sock_diag's 250 ms poll) is
- * reported with its pid, over IPv4 and IPv6. The proc connector fallback is
+ * reported with its pid, over IPv4 and IPv6; an accepted connection with
+ * the pid of the (child) process that listens. The proc connector fallback is
  * run on the same process shape. eBPF cases skip (with a message) when not
  * root or when the kernel/build has no eBPF. */
 #include <arpa/inet.h>
@@ -264,6 +265,69 @@ START_TEST(ebpf_tcp6_connection_of_20ms_has_its_pid) {
 }
 END_TEST
 
+/* The accepted side: a child listens and accepts; its NEW_TCP4_CONNECTION
+ * (IS_OUTGOING false) carries the child's pid although the kernel's
+ * passive ESTABLISHED runs in softirq, where no process is current. */
+START_TEST(ebpf_accepted_connection_has_the_listening_childs_pid) {
+  collect_sink_init(&sink, &ctx);
+  void *st;
+  if (!start_or_skip(collect_net_ebpf_start, &st, "net-ebpf")) {
+    collect_sink_cleanup(&sink);
+    return;
+  }
+  int portp[2], holdp[2];
+  ck_assert_int_eq(pipe(portp), 0);
+  ck_assert_int_eq(pipe(holdp), 0);
+  pid_t child = fork();
+  ck_assert_int_ge(child, 0);
+  if (child == 0) {
+    close(portp[0]);
+    close(holdp[1]);
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    socklen_t al = sizeof a;
+    int l = socket(AF_INET, SOCK_STREAM, 0);
+    if (l < 0 || bind(l, (struct sockaddr *)&a, al) || listen(l, 4) ||
+        getsockname(l, (struct sockaddr *)&a, &al))
+      _exit(3);
+    int port = ntohs(a.sin_port);
+    if (write(portp[1], &port, sizeof port) != sizeof port) _exit(4);
+    int c = accept(l, NULL, NULL);
+    char x;
+    if (read(holdp[0], &x, 1) < 0) _exit(5); /* until the test is done (EOF) */
+    close(c);
+    close(l);
+    _exit(c >= 0 ? 0 : 6);
+  }
+  close(portp[1]);
+  close(holdp[0]);
+  int port = 0;
+  ck_assert_int_eq(read(portp[0], &port, sizeof port), (ssize_t)sizeof port);
+  close(portp[0]);
+  struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+  inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  ck_assert_int_eq(connect(fd, (struct sockaddr *)&to, sizeof to), 0);
+  struct conn_match m = {"NEW_TCP4_CONNECTION", port, child};
+  json_t *ev = collect_sink_wait_fn(&sink, match_conn, &m, WAIT_MS);
+  ck_assert_msg(ev, "no NEW_TCP4_CONNECTION to port %d with the listening child's pid %d", port,
+                (int)child);
+  json_t *b = vg_event_payload(ev);
+  ck_assert(json_is_false(json_object_get(b, "IS_OUTGOING")));
+  ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(b, "DESTINATION"), "PORT")),
+                   port);
+  ck_assert_int_eq(vg_event_validate(ev, NULL), 0);
+  json_decref(ev);
+  close(fd);
+  close(holdp[1]);
+  int status;
+  ck_assert_int_eq(waitpid(child, &status, 0), child);
+  ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  collect_net_stop(st);
+  collect_sink_cleanup(&sink);
+}
+END_TEST
+
 static Suite *suite(void) {
   Suite *s = suite_create("collect_ebpf");
   TCase *tc = tcase_create("kernel");
@@ -272,6 +336,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, proc_connector_fallback_reports_exec_and_exit);
   tcase_add_test(tc, ebpf_tcp4_connection_of_20ms_has_its_pid);
   tcase_add_test(tc, ebpf_tcp6_connection_of_20ms_has_its_pid);
+  tcase_add_test(tc, ebpf_accepted_connection_has_the_listening_childs_pid);
   suite_add_tcase(s, tc);
   return s;
 }
