@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <malloc.h>
 #include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
@@ -347,6 +348,10 @@ static void collectors_start(struct sensor_rt *rt, const char *wanted, bool no_e
     vg_info(COMP, "collector %s running", c->name);
     json_array_append_new(rt->running, json_string(c->name));
   }
+  /* Loading eBPF programs parses the kernel's BTF (~10 MiB of heap, freed
+   * once they are loaded): give it back to the system, or the sensor keeps
+   * it resident for its whole life (measured: RSS 34 → 23 MiB). */
+  malloc_trim(0);
 }
 
 static void collectors_stop(struct sensor_rt *rt) {
