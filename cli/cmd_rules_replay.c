@@ -1,5 +1,6 @@
 /* cmd_rules_replay.c — rules replay: a stored rule (NAME) or a rule file
- * (--file) over stored events through rules.replay, without responses.
+ * (--file) over stored events through rules.replay, without responses; or,
+ * with --events FILE, over a JSONL file of events (rules_replay_file.c).
  * Calls again with the result's `next` cursor until it is null (the range
  * is done) or --limit matches were printed. Table of the matched events
  * (TIME EVENT_TYPE SID HOSTNAME ATOM) once the replay is done, or NDJSON
@@ -11,6 +12,7 @@
 
 #include "cli/cmd_table.h"
 #include "cli/output.h"
+#include "cli/rules_replay_file.h"
 #include "cli/time_arg.h"
 #include "shared/alloc.h"
 #include "shared/event.h"
@@ -27,6 +29,28 @@ static int time_of(const char *what, const char *s, int64_t now, int64_t *out) {
   return 0;
 }
 
+/* --events: the rule's YAML (the file, or the stored rule through rules.get),
+ * then the local replay over the events file. */
+static int replay_events(struct cli *c, const char *file, const char *name, const char *ns,
+                         const char *events, long long limit) {
+  if (file) {
+    char *yaml;
+    size_t len;
+    if (cli_read_file("rules replay", file, VG_LIMIT_RULE_YAML_BYTES, &yaml, &len)) return CLI_USAGE;
+    int rc = rules_replay_file(c, yaml, len, file, events, limit);
+    free(yaml);
+    return rc;
+  }
+  json_t *p = json_pack("{s:s}", "name", name), *res;
+  if (ns) json_object_set_new(p, "namespace", json_string(ns));
+  int rc = cli_call(c, "rules.get", p, &res);
+  if (rc) return rc;
+  const char *y = json_string_value(json_object_get(res, "yaml"));
+  rc = rules_replay_file(c, y ? y : "", y ? strlen(y) : 0, name, events, limit);
+  json_decref(res);
+  return rc;
+}
+
 int cmd_rules_replay(struct cli *c, int argc, char **argv) {
   static const struct option opts[] = {{"file", required_argument, NULL, 'f'},
                                        {"namespace", required_argument, NULL, 'n'},
@@ -35,10 +59,11 @@ int cmd_rules_replay(struct cli *c, int argc, char **argv) {
                                        {"sid", required_argument, NULL, 'i'},
                                        {"limit", required_argument, NULL, 'l'},
                                        {"page-size", required_argument, NULL, 'p'},
+                                       {"events", required_argument, NULL, 'E'},
                                        {NULL, 0, NULL, 0}};
   int64_t now = vg_event_now_ms(), start = -1, end = now;
   long long limit = REPLAY_MATCHES_DEFAULT, page = REPLAY_PAGE_DEFAULT;
-  const char *file = NULL, *ns = NULL, *sid = NULL;
+  const char *file = NULL, *ns = NULL, *sid = NULL, *events = NULL;
   int o;
   optind = 1;
   opterr = 0;
@@ -57,6 +82,7 @@ int cmd_rules_replay(struct cli *c, int argc, char **argv) {
         if (time_of("--end", optarg, now, &end)) return CLI_USAGE;
         break;
       case 'i': sid = optarg; break;
+      case 'E': events = optarg; break;
       case 'l':
         if ((limit = cli_number("rules replay", "--limit", optarg, 1, 1LL << 40)) < 0) return CLI_USAGE;
         break;
@@ -69,6 +95,10 @@ int cmd_rules_replay(struct cli *c, int argc, char **argv) {
   int npos = argc - optind;
   if (file ? npos != 0 : npos != 1) return cli_usage("rules replay", "expected one NAME, or --file FILE");
   if (file && ns) return cli_usage("rules replay", "--namespace goes with NAME, not --file");
+  if (events) {
+    if (start >= 0 || sid) return cli_usage("rules replay", "--events replays a file: no --start/--sid");
+    return replay_events(c, file, file ? NULL : argv[optind], ns, events, limit);
+  }
   if (start < 0) return cli_usage("rules replay", "--start is required (e.g. --start -24h)");
   if (end <= start) return cli_usage("rules replay", "--end is not after --start");
 

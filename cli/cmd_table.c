@@ -69,8 +69,10 @@ const struct cli_cmd cmd_table[] = {
      "evaluate a rule over events (a JSON array or NDJSON, as `--json events` prints), no responses; "
      "exit 1 when none match",
      cmd_rules_test},
-    {"rules replay", "NAME [--namespace NS] | --file FILE, --start TIME [--end TIME] [--sid SID] [--limit N] [--page-size N]",
+    {"rules replay", "NAME [--namespace NS] | --file FILE, --start TIME [--end TIME] [--sid SID] [--limit N] [--page-size N] | --events EVENTS.jsonl [--limit N]",
      "evaluate a stored rule or a rule file over stored events (no responses), paging to the end of the range; "
+     "or, with --events, over a JSONL file of event envelopes, here, in order, with one rule state "
+     "(no feeds, variables or stored rules offline: lookups do not match); "
      "the matched events (1000 unless --limit); exit 1 when none match",
      cmd_rules_replay},
     {"fp list", "", "false-positive rules (they drop the detections they match)", cmd_fp_list},

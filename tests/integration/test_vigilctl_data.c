@@ -585,6 +585,44 @@ START_TEST(t_rules_replay) {
   ck_assert_ptr_nonnull(strstr(out, "--page-size"));
   free(out);
 
+  /* --events: the same stored events exported as NDJSON and replayed here,
+   * the stored rule by name (its YAML through rules.get) … */
+  char *jl = vg_xasprintf("%s/events.jsonl", home);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, NULL,
+                                ARGS("--json", "events", s.id.sid, "--start", from, "--end", to, "--limit",
+                                     "100000")),
+                   0);
+  harness_write_file(jl, out);
+  free(out);
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, &err, ARGS("rules", "replay", "sleepers", "--events", jl)), 0);
+  ck_assert_msg(!strncmp(out, "LINE", 4) && strstr(out, A_SLEEP), "%s", out);
+  want = vg_xasprintf("rules replay: 1 matches over %d events", sent);
+  ck_assert_msg(strstr(err, want), "%s", err);
+  free(want), free(out), free(err);
+  /* … and a stateful rule file: one rule state across the whole file, so
+   * bash's child sh completes the chain and bash is reported */
+  char *st_file = vg_xasprintf("%s/bash-sh.yaml", home);
+  harness_write_file(st_file, "detect:\n  event: NEW_PROCESS\n  op: ends with\n  path: event/FILE_PATH\n"
+                              "  value: /bash\n  with child:\n    event: NEW_PROCESS\n    op: ends with\n"
+                              "    path: event/FILE_PATH\n    value: /sh\n"
+                              "respond:\n  - action: report\n    name: bash ran sh\n");
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, &out, NULL,
+                                ARGS("--json", "rules", "replay", "--file", st_file, "--events", jl)),
+                   0);
+  rows = ndjson(out);
+  ck_assert_int_eq(json_array_size(rows), 1);
+  json_t *rep = json_object_get(json_array_get(rows, 0), "event");
+  ck_assert_str_eq(json_string_value(json_object_get(json_object_get(rep, "routing"), "this")), A_BASH);
+  json_decref(rows);
+  free(out);
+  /* a malformed line is refused with file:line */
+  harness_write_file(jl, "{\"routing\":{\"event_type\":\"X\",\"event_time\":1},\"event\":{}}\n{\"routing\":1}\n");
+  ck_assert_int_eq(ctl_proc_run(ENV(ce), NULL, NULL, &err, ARGS("rules", "replay", "--file", st_file, "--events", jl)), 2);
+  ck_assert_msg(strstr(err, "events.jsonl:2:"), "%s", err);
+  free(err);
+  free(st_file);
+  free(jl);
+
   free(from);
   free(to);
   free(all_yaml);
