@@ -39,6 +39,7 @@ void collect_proc_ebpf_stop(void *state) { (void)state; }
 
 #define COMP "proc-ebpf"
 #define PROC_EBPF_BATCH_MS 5 /* added latency: ≈10 execs at 2,000/s, ≪ the ring's ≈5,000 */
+#define PROC_EBPF_BURST 8     /* records in one wake-up that make it a burst (fork+exec+exit ≈ 3 a process) */
 
 struct proc_ebpf {
   struct proc_bpf *skel;
@@ -98,10 +99,13 @@ static void *proc_ebpf_main(void *arg) {
     int r = poll(p, 2, proc_events_timeout_ms(s->pe));
     if (r < 0 && errno != EINTR) break;
     if (r > 0 && p[1].revents) break;
-    if (r > 0 && p[0].revents && ring_buffer__consume(s->rb) > 0) {
-      /* Let a burst gather: the kernel wakes us for a record only when we
-       * had caught up, so without a pause a steady exec rate costs a
-       * wake-up (two context switches) per record. */
+    if (r > 0 && p[0].revents && ring_buffer__consume(s->rb) >= PROC_EBPF_BURST) {
+      /* In a burst, let the next records gather: the kernel wakes us for a
+       * record only when we had caught up, so without a pause a high exec
+       * rate costs a wake-up (two context switches) per record. Not below
+       * a burst: a pause there delays the exec record of a new process
+       * past the first DNS or connection events other collectors attribute
+       * to it, which would then name the parent it forked from. */
       struct timespec ts = {0, PROC_EBPF_BATCH_MS * 1000000L};
       nanosleep(&ts, NULL);
     }

@@ -182,6 +182,14 @@ static void sensor_log_tail(const struct sensor_proc *s) {
   free(l);
 }
 
+/* SIGTERM and wait; its state dir and log stay for a restart. */
+static void sensor_stop_only(struct sensor_proc *s) {
+  if (!s->pid) return;
+  kill(s->pid, SIGTERM);
+  waitpid(s->pid, NULL, 0);
+  s->pid = 0;
+}
+
 static void sensor_cleanup(struct sensor_proc *s) {
   if (s->pid) {
     kill(s->pid, SIGTERM);
@@ -1071,6 +1079,147 @@ START_TEST(segregate_blocks_other_traffic_keeps_backend_rejoin_restores) {
 }
 END_TEST
 
+/* ---- detection & response end to end (issue 5's acceptance) */
+
+/* A process whose command line carries word and that lives until killed:
+ * `sh -c 'read x' word` reading from a pipe this test never writes. */
+static pid_t start_reader(const char *word, int *hold) {
+  int p[2];
+  ck_assert_int_eq(pipe(p), 0);
+  pid_t pid = fork();
+  ck_assert_int_ge(pid, 0);
+  if (pid == 0) {
+    dup2(p[0], 0);
+    close(p[0]);
+    close(p[1]);
+    execl("/bin/sh", "sh", "-c", "read x", word, (char *)NULL);
+    _exit(127);
+  }
+  close(p[0]);
+  *hold = p[1];
+  return pid;
+}
+
+START_TEST(rule_with_a_kill_task_kills_a_real_process) {
+  struct client c;
+  api_up(&c, &lo_d);
+  wait_online(&c, &lo_s, WAIT_MS);
+  char word[64];
+  snprintf(word, sizeof word, "vigil-kill-%d", (int)getpid());
+  char *yaml = vg_xasprintf("detect:\n  event: NEW_PROCESS\n  op: contains\n"
+                            "  path: event/COMMAND_LINE\n  value: %s\n"
+                            "respond:\n  - action: task\n    command: os_kill_process -a <<routing/this>>\n"
+                            "  - action: report\n    name: killed {{ .event.COMMAND_LINE }}\n",
+                            word);
+  json_decref(result_of(&c, "rules.set", json_pack("{s:s, s:s}", "name", "e2e-kill", "yaml", yaml)));
+  free(yaml);
+  int hold;
+  int64_t t0 = mono_ms();
+  pid_t pid = start_reader(word, &hold);
+  int st = 0;
+  pid_t got = 0;
+  while ((got = waitpid(pid, &st, WNOHANG)) == 0 && mono_ms() - t0 < WAIT_MS) msleep(5);
+  int64_t took = mono_ms() - t0;
+  if (got == 0) { /* not killed: do not leave it behind */
+    kill(pid, SIGKILL);
+    reap(pid);
+    sensor_log_tail(&lo_s);
+  }
+  close(hold);
+  ck_assert_msg(got == pid, "the rule's kill task did not kill pid %d within %d ms", (int)pid, WAIT_MS);
+  ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "status %d, not SIGKILL", st);
+  fprintf(stderr, "rule kill: the process was killed %lld ms after it started\n", (long long)took);
+  /* the detection the same rule reported names it */
+  json_t *dets = result_of(&c, "detections.list", json_pack("{s:I}", "from", (json_int_t)(now_ms() - 60000)));
+  char *text = json_dumps(dets, JSON_COMPACT);
+  ck_assert_msg(strstr(text, word) != NULL, "no detection names %s: %s", word, text);
+  free(text);
+  json_decref(dets);
+  json_decref(result_of(&c, "rules.delete", json_pack("{s:s}", "name", "e2e-kill")));
+  client_close(&c);
+}
+END_TEST
+
+/* A TCP connection from inside the namespace to ip:port, held ms. */
+static void hold_connection(const char *ip, int port, int ms) {
+  char *nspath = vg_xasprintf("/run/netns/%s", ns.name);
+  pid_t pid = fork();
+  ck_assert_int_ge(pid, 0);
+  if (pid == 0) {
+    int nfd = open(nspath, O_RDONLY | O_CLOEXEC);
+    if (nfd < 0 || setns(nfd, CLONE_NEWNET) != 0) _exit(3);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    inet_pton(AF_INET, ip, &a.sin_addr);
+    if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) _exit(1);
+    msleep(ms);
+    _exit(0);
+  }
+  free(nspath);
+  int st = reap(pid);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "hold_connection: status %d", st);
+}
+
+static bool isolation_table(void) {
+  char *r = ruleset();
+  bool on = strstr(r, "table inet vigil_isolation") != NULL;
+  free(r);
+  return on;
+}
+
+static bool wait_isolation(bool on, int ms) {
+  int64_t t0 = mono_ms();
+  while (isolation_table() != on && mono_ms() - t0 < ms) msleep(50);
+  return isolation_table() == on;
+}
+
+START_TEST(rule_isolates_and_the_isolation_returns_after_a_sensor_restart) {
+  struct client c;
+  api_up(&c, &ns_d);
+  wait_online(&c, &ns_s, WAIT_MS);
+  ck_assert(!isolation_table());
+  /* a connection to a port nobody else uses triggers the rule */
+  char *yaml = vg_xasprintf("detect:\n  event: NEW_TCP4_CONNECTION\n  op: is\n"
+                            "  path: event/DESTINATION/PORT\n  value: %d\n"
+                            "respond:\n  - action: isolate network\n",
+                            ns.other_port);
+  json_decref(result_of(&c, "rules.set", json_pack("{s:s, s:s}", "name", "e2e-isolate", "yaml", yaml)));
+  free(yaml);
+  hold_connection(ns.root_ip, ns.other_port, 1000);
+  if (!wait_isolation(true, WAIT_MS)) sensor_log_tail(&ns_s);
+  ck_assert_msg(isolation_table(), "the rule did not isolate the sensor");
+  ck_assert_int_eq(probe(ns.root_ip, ns.other_port), 1); /* other traffic blocked */
+  json_t *sv = result_of(&c, "sensors.get", json_pack("{s:s}", "sid", ns_s.sid));
+  char *text = json_dumps(sv, JSON_COMPACT);
+  ck_assert_msg(strstr(text, "\"isolated\":true") != NULL, "vigild does not hold it isolated: %s", text);
+  free(text);
+  json_decref(sv);
+  json_decref(result_of(&c, "rules.delete", json_pack("{s:s}", "name", "e2e-isolate")));
+
+  /* the sensor stops; the table goes (as a reboot would take it); the sensor
+   * starts again and is isolated again */
+  sensor_stop_only(&ns_s);
+  const char *del[] = {"delete", "table", "inet", "vigil_isolation", NULL};
+  ck_assert_int_eq(ns_nft(del, NULL), 0);
+  ck_assert(!isolation_table());
+  int64_t t_start = now_ms() - 1;
+  sensor_start(&ns_s, "net", ns.name);
+  json_t *conn = stored(&c, ns_s.sid, t_start, "CONNECTED", match_any, NULL);
+  ck_assert_msg(conn != NULL, "the restarted sensor did not connect");
+  json_decref(conn);
+  if (!wait_isolation(true, WAIT_MS)) sensor_log_tail(&ns_s);
+  ck_assert_msg(isolation_table(), "the isolation did not come back after the restart");
+  ck_assert_int_eq(probe(ns.root_ip, ns.other_port), 1);
+
+  /* rejoin from the API: persistent too, and the link still carries it */
+  json_decref(result_of(&c, "sensors.isolation.set",
+                        json_pack("{s:s, s:b}", "sid", ns_s.sid, "isolated", 0)));
+  ck_assert_msg(wait_isolation(false, WAIT_MS), "rejoin did not remove the isolation");
+  ck_assert_int_eq(probe(ns.root_ip, ns.other_port), 0);
+  client_close(&c);
+}
+END_TEST
+
 static Suite *telemetry_suite(void) {
   Suite *s = suite_create("sensor_telemetry");
   TCase *lo = tcase_create("loopback");
@@ -1081,11 +1230,13 @@ static Suite *telemetry_suite(void) {
   tcase_add_test(lo, script_written_gives_new_document_and_doc_cache_get_after_delete);
   tcase_add_test(lo, file_get_returns_the_exact_bytes);
   tcase_add_test(lo, os_kill_process_kills);
+  tcase_add_test(lo, rule_with_a_kill_task_kills_a_real_process);
   suite_add_tcase(s, lo);
   TCase *nt = tcase_create("netns");
   tcase_set_timeout(nt, 180);
   tcase_add_unchecked_fixture(nt, ns_setup, ns_teardown);
   tcase_add_test(nt, segregate_blocks_other_traffic_keeps_backend_rejoin_restores);
+  tcase_add_test(nt, rule_isolates_and_the_isolation_returns_after_a_sensor_restart);
   suite_add_tcase(s, nt);
   return s;
 }
