@@ -426,8 +426,7 @@ static void hook_handle(void *ctx, const struct http_stand_in_req *rq, struct ht
 }
 
 START_TEST(t_outputs_webhook_https) {
-  char dir[] = "/tmp/vigil-https-XXXXXX";
-  ck_assert_ptr_nonnull(mkdtemp(dir));
+  char *dir = harness_mkdtemp("https");
   ck_assert_int_eq(http_stand_in_cert(dir), 0);
   char *crt = vg_xasprintf("%s/stand-in.crt", dir), *key = vg_xasprintf("%s/stand-in.key", dir);
   struct hook_state hs = {.lock = PTHREAD_MUTEX_INITIALIZER};
@@ -492,9 +491,8 @@ START_TEST(t_outputs_webhook_https) {
   harness_vigild_cleanup(&d, false);
   http_stand_in_stop(&srv);
   for (int i = 0; i < hs.n; i++) free(hs.bodies[i]);
-  unlink(crt);
-  unlink(key);
-  rmdir(dir);
+  harness_rm_rf(dir);
+  free(dir);
   free(crt);
   free(key);
 }
