@@ -12,13 +12,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "backend/store.h"
 #include "backend/store_events.h"
 #include "bench/event_mix.h"
+#include "bench/procstat.h"
 #include "shared/alloc.h"
 #include "shared/atom.h"
 #include "shared/buf.h"
@@ -53,29 +53,6 @@ static double median(double *v, int n) {
   return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* CPU seconds (user + system, all threads) of this process / of pid. */
-static double self_cpu_s(void) {
-  struct rusage ru;
-  getrusage(RUSAGE_SELF, &ru);
-  return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-         (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
-
-static double proc_cpu_s(pid_t pid) {
-  char path[64], buf[1024];
-  snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-  FILE *f = fopen(path, "r");
-  if (!f) return -1;
-  size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-  fclose(f);
-  buf[n] = '\0';
-  const char *p = strrchr(buf, ')'); /* the name may hold spaces */
-  unsigned long ut = 0, st = 0;
-  if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
-    return -1;
-  return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
-}
-
 static double raw_cpu_rate; /* events per CPU second of the last raw_puts */
 
 /* Raw baseline: the same event bytes, 1000 puts per WriteBatch, WAL on, no
@@ -92,7 +69,7 @@ static double raw_puts(const char *dir, char **evs, size_t *lens, size_t n) {
     exit(1);
   }
   rocksdb_writeoptions_t *wo = rocksdb_writeoptions_create();
-  double t = now_s(), c0 = self_cpu_s();
+  double t = now_s(), c0 = procstat_cpu_s(getpid());
   for (size_t i = 0; i < n;) {
     rocksdb_writebatch_t *wb = rocksdb_writebatch_create();
     for (size_t j = 0; j < 1000 && i < n; j++, i++) {
@@ -109,7 +86,7 @@ static double raw_puts(const char *dir, char **evs, size_t *lens, size_t n) {
     }
   }
   double rate = (double)n / (now_s() - t);
-  raw_cpu_rate = (double)n / (self_cpu_s() - c0);
+  raw_cpu_rate = (double)n / (procstat_cpu_s(getpid()) - c0);
   rocksdb_writeoptions_destroy(wo);
   rocksdb_close(db);
   rocksdb_options_destroy(o);
@@ -228,7 +205,7 @@ int main(int argc, char **argv) {
       }
     }
     pthread_t *th = vg_xcalloc((size_t)nsensors, sizeof(pthread_t));
-    double t = now_s(), vc0 = proc_cpu_s(d.pid);
+    double t = now_s(), vc0 = procstat_cpu_s(d.pid);
     for (int si = 0; si < nsensors; si++) pthread_create(&th[si], NULL, sensor_main, &sims[si]);
     int ok = 1;
     for (int si = 0; si < nsensors; si++) {
@@ -236,7 +213,7 @@ int main(int argc, char **argv) {
       ok &= sims[si].ok;
     }
     e2e[run] = (double)total / (now_s() - t);
-    e2e_cpu[run] = (double)total / (proc_cpu_s(d.pid) - vc0);
+    e2e_cpu[run] = (double)total / (procstat_cpu_s(d.pid) - vc0);
     raw_cpu[run] = raw_cpu_rate;
     if (!ok) {
       fprintf(stderr, "a sensor did not get every ack\n");

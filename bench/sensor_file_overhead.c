@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/procstat.h"
 #include "shared/alloc.h"
 #include "shared/ws_client.h"
 #include "tests/harness/harness.h"
@@ -70,36 +71,6 @@ static int cmp_d(const void *a, const void *b) {
 static double median(double *v, int n) {
   qsort(v, (size_t)n, sizeof(double), cmp_d);
   return v[n / 2];
-}
-
-/* utime+stime of pid in seconds */
-static double cpu_s(pid_t pid) {
-  char p[64], buf[4096];
-  snprintf(p, sizeof(p), "/proc/%d/stat", (int)pid);
-  FILE *fp = fopen(p, "r");
-  if (!fp) return 0;
-  size_t n = fread(buf, 1, sizeof(buf) - 1, fp);
-  fclose(fp);
-  buf[n] = '\0';
-  char *s = strrchr(buf, ')');
-  unsigned long long ut = 0, st = 0;
-  if (!s || sscanf(s + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
-    return 0;
-  return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
-}
-
-/* VmHWM (peak RSS) of pid in MiB */
-static double peak_rss_mib(pid_t pid) {
-  char p[64], line[256];
-  snprintf(p, sizeof(p), "/proc/%d/status", (int)pid);
-  FILE *fp = fopen(p, "r");
-  double v = 0;
-  while (fp && fgets(line, sizeof(line), fp)) {
-    unsigned long kb;
-    if (sscanf(line, "VmHWM: %lu kB", &kb) == 1) v = kb / 1024.0;
-  }
-  if (fp) fclose(fp);
-  return v;
 }
 
 static int run_quiet(char *const argv[]) {
@@ -271,12 +242,12 @@ int main(int argc, char **argv) {
     base[r] = file_loop(dir, files);
     pid_t sp = sensor_start(bin, state, log);
     msleep(2500); /* connected, filesystems marked */
-    double c0 = cpu_s(sp), t0 = now_s();
+    double c0 = procstat_cpu_s(sp), t0 = now_s();
     sens[r] = file_loop(dir, files);
     wall += now_s() - t0;
     msleep(500); /* let it finish what it read (not timed, counted in its CPU) */
-    cpu += cpu_s(sp) - c0;
-    double m = peak_rss_mib(sp);
+    cpu += procstat_cpu_s(sp) - c0;
+    double m = procstat_status_mib(sp, "VmHWM");
     if (m > rss) rss = m;
     kill(sp, SIGTERM);
     waitpid(sp, NULL, 0);

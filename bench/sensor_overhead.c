@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/procstat.h"
 #include "sensor/spool_format.h"
 #include "shared/alloc.h"
 #include "tests/harness/harness.h"
@@ -257,38 +258,6 @@ static double median(double *v, int n) {
   return v[n / 2];
 }
 
-/* utime+stime of pid in seconds */
-static double cpu_s(pid_t pid) {
-  char p[64], buf[4096];
-  snprintf(p, sizeof(p), "/proc/%d/stat", (int)pid);
-  FILE *fp = fopen(p, "r");
-  if (!fp) return 0;
-  size_t n = fread(buf, 1, sizeof(buf) - 1, fp);
-  fclose(fp);
-  buf[n] = '\0';
-  char *s = strrchr(buf, ')');
-  unsigned long long ut = 0, st = 0;
-  if (!s || sscanf(s + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
-    return 0;
-  return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
-}
-
-/* A /proc/PID/status figure in MiB: "VmHWM" (peak RSS, start-up included)
- * or "VmRSS" (resident now). */
-static double status_mib(pid_t pid, const char *field) {
-  char p[64], line[256], fmt[64];
-  snprintf(p, sizeof(p), "/proc/%d/status", (int)pid);
-  snprintf(fmt, sizeof(fmt), "%s: %%lu kB", field);
-  FILE *fp = fopen(p, "r");
-  double v = 0;
-  while (fp && fgets(line, sizeof(line), fp)) {
-    unsigned long kb;
-    if (sscanf(line, fmt, &kb) == 1) v = kb / 1024.0;
-  }
-  if (fp) fclose(fp);
-  return v;
-}
-
 static int count_lines(const char *path, const char *needle) {
   char *d = harness_read_file(path, NULL);
   int n = 0;
@@ -416,10 +385,10 @@ int main(int argc, char **argv) {
       _exit(127);
     }
     msleep(2500); /* connected, start-up scan done */
-    double c0 = cpu_s(sp), t0 = now_s();
+    double c0 = procstat_cpu_s(sp), t0 = now_s();
     struct drain dr;
     se[r] = exec_loop_drain(execs, jobs, &tail, &dr);
-    cpu_exec[r] = cpu_s(sp) - c0;
+    cpu_exec[r] = procstat_cpu_s(sp) - c0;
     devents[r] = dr.events;
     dexecs[r] = dr.execs;
     drate[r] = dr.busy_s > 0 ? dr.execs / dr.busy_s : 0;
@@ -431,16 +400,16 @@ int main(int argc, char **argv) {
     fflush(stdout);
     sf[r] = file_loop(dir, files);
     msleep(500); /* let it finish what it read */
-    cpu += cpu_s(sp) - c0;
+    cpu += procstat_cpu_s(sp) - c0;
     wall += now_s() - t0;
     brate[r] = burst_drain(sp, burst, jobs, &tail, &bgot[r]);
     printf("round %d: %d execs queued in the kernel while the sensor was stopped: %llu "
            "NEW_PROCESS spooled at %.0f/s once it ran\n",
            r + 1, burst, (unsigned long long)bgot[r], brate[r]);
     fflush(stdout);
-    double m = status_mib(sp, "VmHWM");
+    double m = procstat_status_mib(sp, "VmHWM");
     if (m > rss) rss = m;
-    m = status_mib(sp, "VmRSS"); /* after the loops and the burst: what it keeps */
+    m = procstat_status_mib(sp, "VmRSS"); /* after the loops and the burst: what it keeps */
     if (m > rss_now) rss_now = m;
     kill(sp, SIGTERM);
     waitpid(sp, NULL, 0);
