@@ -37,6 +37,12 @@ void read_creds(const char *path, struct creds *c) {
   ck_assert(c->oid[0] && c->api_key[0]);
 }
 
+void vigild_creds(const struct harness_vigild *d, struct creds *c) {
+  char *p = vg_xasprintf("%s/credentials.yaml", d->data_dir);
+  read_creds(p, c);
+  free(p);
+}
+
 void client_open(struct client *c, const struct harness_vigild *d) {
   char *ca = harness_vigild_ca_path(d);
   struct vg_ws_opts o = {.host = "localhost", .port = d->api_port, .subprotocol = "vigil-api.v1",

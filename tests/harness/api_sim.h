@@ -22,6 +22,8 @@ struct client {
 
 /* oid and api_key from a credentials.yaml vigild wrote. */
 void read_creds(const char *path, struct creds *c);
+/* …from the one d wrote in its data dir (the default organisation's admin). */
+void vigild_creds(const struct harness_vigild *d, struct creds *c);
 /* A second organisation on d: vigild is stopped, `vigild --create-org name`
  * run (an offline command), its credentials read into *out, and vigild
  * restarted on the same data dir and ports. */

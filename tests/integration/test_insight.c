@@ -104,10 +104,8 @@ static size_t page_all(struct client *c, const char *sid, const char *dir, int l
 START_TEST(t_insight) {
   struct harness_vigild d;
   ck_assert_int_eq(harness_vigild_start(&d, NULL), 0);
-  char *cp = vg_xasprintf("%s/credentials.yaml", d.data_dir);
   struct creds a;
-  read_creds(cp, &a);
-  free(cp);
+  vigild_creds(&d, &a);
   struct sensor_sim s;
   struct vg_err e;
   ck_assert_msg(sensor_sim_enroll(&s, &d, NULL, "tree-host", &e) == 0, "enroll: %s", e.msg);

@@ -116,10 +116,8 @@ static size_t count_host(json_t *rows, const char *host) {
 START_TEST(t_search) {
   struct harness_vigild d;
   ck_assert_int_eq(harness_vigild_start(&d, NULL), 0);
-  char *cp = vg_xasprintf("%s/credentials.yaml", d.data_dir);
   struct creds a;
-  read_creds(cp, &a);
-  free(cp);
+  vigild_creds(&d, &a);
   struct sensor_sim web, db;
   struct vg_err e;
   ck_assert_msg(sensor_sim_enroll(&web, &d, NULL, "web-01", &e) == 0, "enroll: %s", e.msg);

@@ -193,9 +193,7 @@ START_TEST(t_outputs_end_to_end) {
   struct harness_vigild d;
   struct creds a, b;
   ck_assert_int_eq(harness_vigild_start(&d, NULL), 0);
-  char *p = vg_xasprintf("%s/credentials.yaml", d.data_dir);
-  read_creds(p, &a);
-  free(p);
+  vigild_creds(&d, &a);
   struct sensor_sim s;
   struct vg_err e;
   ck_assert_msg(sensor_sim_enroll(&s, &d, NULL, "a-host", &e) == 0, "enroll: %s", e.msg);
@@ -321,7 +319,7 @@ START_TEST(t_outputs_end_to_end) {
   /* Filters; the named output got the matching events from the action. */
   for (int i = 0; i < 100 && stat_of(&ca, "named", "sent") < 3; i++) usleep(100000);
   ck_assert_int_eq(stat_of(&ca, "named", "sent"), 3);
-  p = vg_xasprintf("%s/outputs/named.jsonl", d.data_dir);
+  char *p = vg_xasprintf("%s/outputs/named.jsonl", d.data_dir);
   lines = read_lines(p, &n);
   ck_assert_int_eq(n, 3);
   json_t *j = json_loads(lines[0], 0, NULL);
@@ -436,9 +434,7 @@ START_TEST(t_outputs_webhook_https) {
   struct harness_vigild d;
   struct creds a;
   ck_assert_int_eq(harness_vigild_start(&d, NULL), 0);
-  char *p = vg_xasprintf("%s/credentials.yaml", d.data_dir);
-  read_creds(p, &a);
-  free(p);
+  vigild_creds(&d, &a);
   struct sensor_sim s;
   struct vg_err e;
   ck_assert_msg(sensor_sim_enroll(&s, &d, NULL, "a-host", &e) == 0, "enroll: %s", e.msg);

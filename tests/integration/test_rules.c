@@ -50,9 +50,7 @@ START_TEST(t_rules_end_to_end) {
   struct harness_vigild d;
   struct creds a, b;
   ck_assert_int_eq(harness_vigild_start(&d, NULL), 0);
-  char *p = vg_xasprintf("%s/credentials.yaml", d.data_dir);
-  read_creds(p, &a);
-  free(p);
+  vigild_creds(&d, &a);
   struct sensor_sim s;
   struct vg_err e;
   ck_assert_msg(sensor_sim_enroll(&s, &d, NULL, "a-host", &e) == 0, "enroll: %s", e.msg);

@@ -163,9 +163,7 @@ START_TEST(t_vt_end_to_end) {
   struct harness_vigild d;
   ck_assert_int_eq(harness_vigild_start(&d, args), 0);
   struct creds a;
-  char *p = vg_xasprintf("%s/credentials.yaml", d.data_dir);
-  read_creds(p, &a);
-  free(p);
+  vigild_creds(&d, &a);
   struct sensor_sim s;
   struct vg_err e;
   ck_assert_msg(sensor_sim_enroll(&s, &d, NULL, "vt-host", &e) == 0, "enroll: %s", e.msg);
@@ -278,9 +276,7 @@ START_TEST(t_vt_not_configured) {
   struct harness_vigild d;
   ck_assert_int_eq(harness_vigild_start(&d, NULL), 0);
   struct creds a;
-  char *p = vg_xasprintf("%s/credentials.yaml", d.data_dir);
-  read_creds(p, &a);
-  free(p);
+  vigild_creds(&d, &a);
   struct client ca;
   client_open(&ca, &d);
   auth(&ca, a.oid, a.api_key, "admin");
