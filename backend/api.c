@@ -269,12 +269,13 @@ int api_push(struct api *a, uint64_t session_id, uint64_t sub_id, json_t *msg) {
 
 void api_on_event(void *ctx, struct ingest_event *ev) {
   struct api *a = ctx;
-  const struct vg_routing *r = ingest_event_routing(ev);
-  if (!a || !r || !r->oid[0]) return;
+  if (!a) return;
   pthread_mutex_lock(&a->lock);
   size_t n = a->nstreams;
   pthread_mutex_unlock(&a->lock);
-  if (!n) return;
+  if (!n) return; /* nobody streams: the routing is not even read */
+  const struct vg_routing *r = ingest_event_routing(ev);
+  if (!r || !r->oid[0]) return;
   size_t el;
   const char *evs = ingest_event_json(ev, &el);
   if (!evs) return;

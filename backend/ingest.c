@@ -55,6 +55,8 @@ struct done {
 struct hook_ev {
   const struct batch_ids *ids;
   uint64_t seq;
+  unsigned present; /* the routing members the sensor sent (VG_RT_*) */
+  uint16_t type_id;
   const char *data;
   size_t len;
 };
@@ -96,7 +98,12 @@ struct ingest {
   struct prep *pwork;
   bool pstop;
 
-  pthread_t thread, hthread, pthr;
+  pthread_mutex_t wmu; /* guards wslot, wstop: the writer's hand-off */
+  pthread_cond_t wcv;
+  struct pgroup *wslot;
+  bool wstop;
+
+  pthread_t thread, hthread, pthr, wthread;
   bool started, prep_started;
 };
 
@@ -112,6 +119,8 @@ struct ingest *ingest_create(struct vigild *vd, void (*wake)(void *), void *wake
   pthread_cond_init(&in->hspace, NULL);
   pthread_mutex_init(&in->pmu, NULL);
   pthread_cond_init(&in->pcv, NULL);
+  pthread_mutex_init(&in->wmu, NULL);
+  pthread_cond_init(&in->wcv, NULL);
   return in;
 }
 
@@ -229,6 +238,7 @@ struct prep {
   struct vg_buf enc;   /* the stored bytes of every event */
   struct vg_buf owned; /* scratch: one batch's owned members */
   struct store_event *evs; /* data holds offsets into enc until the write */
+  unsigned *present;       /* per event: its routing members (VG_RT_*), for the hooks */
   size_t nev, cap;
   struct batch *ok, **ok_tail; /* the batches that prepared, in order */
 };
@@ -264,7 +274,9 @@ static int prep_event(void *ctx, size_t i, const char *data, const struct vg_eve
   if (p->nev == p->cap) {
     p->cap = p->cap ? p->cap * 2 : 1024;
     p->evs = vg_xreallocarray(p->evs, p->cap, sizeof(*p->evs));
+    p->present = vg_xreallocarray(p->present, p->cap, sizeof(*p->present));
   }
+  p->present[p->nev] = rt->present | pb->owned;
   struct store_event *se = &p->evs[p->nev++];
   memset(se, 0, sizeof(*se));
   memcpy(se->oid, pb->oid, 16);
@@ -350,6 +362,7 @@ static void prep_cleanup(struct prep *p) {
     free(b);
   }
   free(p->evs);
+  free(p->present);
   vg_buf_cleanup(&p->enc);
   vg_buf_cleanup(&p->owned);
   vg_jscan_cleanup(&p->scan);
@@ -384,6 +397,8 @@ static void hooks_push(struct ingest *in, struct prep *pa, struct prep *pb) {
         const struct store_event *se = &p->evs[done];
         g->evs[e].ids = ids;
         g->evs[e].seq = se->seq;
+        g->evs[e].present = p->present[done];
+        g->evs[e].type_id = se->type_id;
         g->evs[e].data = g->enc[h].data + (uintptr_t)se->data;
         g->evs[e].len = se->len;
       }
@@ -415,6 +430,7 @@ static void hook_group_free(struct hook_group *g) {
  * thread prepares the first: decoding is most of ingest's CPU. */
 static void *prep_main(void *arg) {
   struct ingest *in = arg;
+  pthread_setname_np(pthread_self(), "vigild-prep");
   pthread_mutex_lock(&in->pmu);
   for (;;) {
     while (!in->pwork && !in->pstop) pthread_cond_wait(&in->pcv, &in->pmu);
@@ -442,10 +458,15 @@ static void complete_all(struct ingest *in, struct batch *ok, int refused,
   }
 }
 
-/* One group: every batch waiting (up to VG_LIMIT_INGEST_GROUP_BYTES), prepared
- * in two contiguous halves (so one sensor's batches stay in order), stored in
- * ONE write, then acked and handed to the hooks. */
-static void process_group(struct ingest *in, struct batch *group) {
+/* A group between its two stages: prepared, waiting for the writer. */
+struct pgroup {
+  struct prep pa, pb;
+};
+
+/* Stage 1 (ingest thread): every batch waiting (up to
+ * VG_LIMIT_INGEST_GROUP_BYTES), prepared in two contiguous halves (so one
+ * sensor's batches stay in order) on this thread and the prep helper. */
+static struct pgroup *prepare_group(struct ingest *in, struct batch *group) {
   size_t n = 0;
   for (struct batch *b = group; b; b = b->next) n++;
   struct batch *second = NULL;
@@ -455,38 +476,45 @@ static void process_group(struct ingest *in, struct batch *group) {
     second = b->next;
     b->next = NULL;
   }
-  struct prep pa, pb;
-  prep_init(&pa, group);
-  prep_init(&pb, second);
+  struct pgroup *g = vg_xmalloc(sizeof(*g));
+  prep_init(&g->pa, group);
+  prep_init(&g->pb, second);
   if (second) {
     pthread_mutex_lock(&in->pmu);
-    in->pwork = &pb;
+    in->pwork = &g->pb;
     pthread_cond_broadcast(&in->pcv);
     pthread_mutex_unlock(&in->pmu);
   }
-  prep_run(in, &pa);
+  prep_run(in, &g->pa);
   if (second) {
     pthread_mutex_lock(&in->pmu);
     while (in->pwork) pthread_cond_wait(&in->pcv, &in->pmu);
     pthread_mutex_unlock(&in->pmu);
   }
-  size_t nev = pa.nev + pb.nev;
+  return g;
+}
+
+/* Stage 2 (writer thread): the prepared group in ONE store write, then acks
+ * and the hooks. Groups reach it in the order they were taken. */
+static void write_group(struct ingest *in, struct pgroup *g) {
+  struct prep *pa = &g->pa, *pb = &g->pb;
+  size_t nev = pa->nev + pb->nev;
   struct store_event *evs = vg_xreallocarray(NULL, nev ? nev : 1, sizeof(*evs));
-  for (size_t i = 0; i < pa.nev; i++) {
-    evs[i] = pa.evs[i];
-    evs[i].data = pa.enc.data + (uintptr_t)pa.evs[i].data;
+  for (size_t i = 0; i < pa->nev; i++) {
+    evs[i] = pa->evs[i];
+    evs[i].data = pa->enc.data + (uintptr_t)pa->evs[i].data;
   }
-  for (size_t i = 0; i < pb.nev; i++) {
-    evs[pa.nev + i] = pb.evs[i];
-    evs[pa.nev + i].data = pb.enc.data + (uintptr_t)pb.evs[i].data;
+  for (size_t i = 0; i < pb->nev; i++) {
+    evs[pa->nev + i] = pb->evs[i];
+    evs[pa->nev + i].data = pb->enc.data + (uintptr_t)pb->evs[i].data;
   }
   struct vg_err err;
   vg_err_clear(&err);
   int refused = nev ? store_write_events(in->vd->store, evs, nev, true, &err) : 0;
   free(evs);
   pthread_mutex_lock(&in->mu);
-  complete_all(in, pa.ok, refused, &err);
-  complete_all(in, pb.ok, refused, &err);
+  complete_all(in, pa->ok, refused, &err);
+  complete_all(in, pb->ok, refused, &err);
   if (refused >= 0) {
     in->st.events += nev - (size_t)refused;
     in->st.refused_events += (uint64_t)refused;
@@ -494,15 +522,43 @@ static void process_group(struct ingest *in, struct batch *group) {
   pthread_mutex_unlock(&in->mu);
   if (refused < 0) vg_error(COMP, "store write failed: %s", err.msg);
   in->wake(in->wake_ctx);
-  if (refused >= 0) {
-    hooks_push(in, &pa, &pb);
+  if (refused >= 0) hooks_push(in, pa, pb);
+  prep_cleanup(pa);
+  prep_cleanup(pb);
+  free(g);
+}
+
+/* Hand a prepared group to the writer: one slot, so the next group is
+ * prepared while this one is written and fsynced, and no further. */
+static void writer_put(struct ingest *in, struct pgroup *g) {
+  pthread_mutex_lock(&in->wmu);
+  while (in->wslot) pthread_cond_wait(&in->wcv, &in->wmu);
+  in->wslot = g;
+  pthread_cond_broadcast(&in->wcv);
+  pthread_mutex_unlock(&in->wmu);
+}
+
+static void *writer_main(void *arg) {
+  struct ingest *in = arg;
+  pthread_setname_np(pthread_self(), "vigild-write");
+  pthread_mutex_lock(&in->wmu);
+  for (;;) {
+    while (!in->wslot && !in->wstop) pthread_cond_wait(&in->wcv, &in->wmu);
+    struct pgroup *g = in->wslot;
+    if (!g) break;
+    in->wslot = NULL;
+    pthread_cond_broadcast(&in->wcv);
+    pthread_mutex_unlock(&in->wmu);
+    write_group(in, g);
+    pthread_mutex_lock(&in->wmu);
   }
-  prep_cleanup(&pa);
-  prep_cleanup(&pb);
+  pthread_mutex_unlock(&in->wmu);
+  return NULL;
 }
 
 static void *ingest_main(void *arg) {
   struct ingest *in = arg;
+  pthread_setname_np(pthread_self(), "vigild-ingest");
   pthread_mutex_lock(&in->mu);
   for (;;) {
     while (!in->head && !in->stop) pthread_cond_wait(&in->cv, &in->mu);
@@ -524,7 +580,7 @@ static void *ingest_main(void *arg) {
     in->was_full = false;
     pthread_mutex_unlock(&in->mu);
     if (resume) in->wake(in->wake_ctx);
-    process_group(in, group);
+    writer_put(in, prepare_group(in, group));
     pthread_mutex_lock(&in->mu);
   }
   pthread_mutex_unlock(&in->mu);
@@ -544,19 +600,50 @@ static void prep_stop(struct ingest *in) {
 /* One stored event as the hooks see it (ingest.h). */
 struct ingest_event {
   const struct hook_ev *he;
-  struct vg_routing *rt; /* the hook thread's, filled per event */
+  struct vg_jscan *scan; /* the hook thread's */
+  struct vg_routing *rt; /* the hook thread's, filled on first ask */
+  int rt_state;          /* 0 not read yet, 1 read, -1 unreadable */
   struct vg_buf json;    /* the full JSON, rendered on first ask */
   bool rendered;
   json_t *tree;          /* decoded on first ask */
 };
 
-const struct vg_routing *ingest_event_routing(const struct ingest_event *ev) { return ev->rt; }
+/* The routing of a stored event, read back from its bytes (they were
+ * validated at ingest), plus what the key holds: oid, sid, the event id. */
+const struct vg_routing *ingest_event_routing(struct ingest_event *ev) {
+  if (!ev->rt_state) {
+    const struct hook_ev *he = ev->he;
+    struct vg_routing *rt = ev->rt;
+    ev->rt_state = -1;
+    if (vg_event_scan_routing(ev->scan, he->data, he->len, rt, NULL) == 0) {
+      memcpy(rt->oid, he->ids->oid, sizeof(rt->oid));
+      memcpy(rt->sid, he->ids->sid, sizeof(rt->sid));
+      vg_atom_event_id(he->ids->sidb, he->seq, rt->event_id);
+      rt->present |= VG_RT_OID | VG_RT_SID | VG_RT_EVENT_ID;
+      ev->rt_state = 1;
+    }
+  }
+  return ev->rt_state > 0 ? ev->rt : NULL;
+}
+
+const char *ingest_event_oid(const struct ingest_event *ev) { return ev->he->ids->oid; }
+
+const char *ingest_event_type(struct ingest_event *ev) {
+  const struct vg_event_type *et =
+      ev->he->type_id != VG_EVENT_TYPE_OTHER ? vg_event_type_by_id(ev->he->type_id) : NULL;
+  if (et) return et->name;
+  const struct vg_routing *rt = ingest_event_routing(ev);
+  return rt ? rt->event_type : "";
+}
+
+unsigned ingest_event_present(const struct ingest_event *ev) {
+  return ev->he->present | VG_RT_OID | VG_RT_SID | VG_RT_EVENT_ID;
+}
 
 const char *ingest_event_json(struct ingest_event *ev, size_t *len) {
   if (!ev->rendered) {
     struct store_rec r = {.oid = ev->he->ids->oidb, .sid = ev->he->ids->sidb,
-                          .time_ms = ev->rt->event_time, .seq = ev->he->seq,
-                          .data = ev->he->data, .len = ev->he->len};
+                          .seq = ev->he->seq, .data = ev->he->data, .len = ev->he->len};
     vg_buf_reset(&ev->json);
     if (store_render(&r, &ev->json, NULL)) return NULL;
     ev->rendered = true;
@@ -574,24 +661,13 @@ const json_t *ingest_event_tree(struct ingest_event *ev) {
   return ev->tree;
 }
 
-/* The routing of a stored event, read back from its bytes (they were
- * validated at ingest), plus what the key holds: oid, sid, the event id. */
-static int hook_routing(struct vg_jscan *scan, const struct hook_ev *he, struct vg_routing *rt) {
-  int r = vg_event_scan_routing(scan, he->data, he->len, rt, NULL);
-  if (r) return r;
-  memcpy(rt->oid, he->ids->oid, sizeof(rt->oid));
-  memcpy(rt->sid, he->ids->sid, sizeof(rt->sid));
-  vg_atom_event_id(he->ids->sidb, he->seq, rt->event_id);
-  rt->present |= VG_RT_OID | VG_RT_SID | VG_RT_EVENT_ID;
-  return 0;
-}
-
 static void *hook_main(void *arg) {
   struct ingest *in = arg;
+  pthread_setname_np(pthread_self(), "vigild-hooks");
   struct vg_routing *rt = vg_xmalloc(sizeof(*rt));
   struct vg_jscan scan;
   vg_jscan_init(&scan);
-  struct ingest_event ev = {.rt = rt};
+  struct ingest_event ev = {.rt = rt, .scan = &scan};
   vg_buf_init(&ev.json, 2 * (size_t)VG_LIMIT_EVENT_BYTES);
   pthread_mutex_lock(&in->hmu);
   for (;;) {
@@ -604,8 +680,8 @@ static void *hook_main(void *arg) {
     for (size_t i = 0; i < g->nev; i++) {
       ev.he = &g->evs[i];
       ev.rendered = false;
-      if (hook_routing(&scan, ev.he, rt) == 0)
-        for (int h = 0; h < in->nhooks; h++) in->hooks[h].fn(in->hooks[h].ctx, &ev);
+      ev.rt_state = 0;
+      for (int h = 0; h < in->nhooks; h++) in->hooks[h].fn(in->hooks[h].ctx, &ev);
       json_decref(ev.tree);
       ev.tree = NULL;
     }
@@ -621,16 +697,33 @@ static void *hook_main(void *arg) {
   return NULL;
 }
 
+static void hooks_stop(struct ingest *in) {
+  pthread_mutex_lock(&in->hmu);
+  in->hstop = true;
+  pthread_cond_broadcast(&in->hcv);
+  pthread_mutex_unlock(&in->hmu);
+  pthread_join(in->hthread, NULL); /* runs hooks on what was stored */
+}
+
+static void writer_stop(struct ingest *in) {
+  pthread_mutex_lock(&in->wmu);
+  in->wstop = true;
+  pthread_cond_broadcast(&in->wcv);
+  pthread_mutex_unlock(&in->wmu);
+  pthread_join(in->wthread, NULL); /* writes what was handed over */
+}
+
 int ingest_start(struct ingest *in) {
   if (pthread_create(&in->hthread, NULL, hook_main, in)) return -VG_EINTERNAL;
+  if (pthread_create(&in->wthread, NULL, writer_main, in)) {
+    hooks_stop(in);
+    return -VG_EINTERNAL;
+  }
   in->prep_started = pthread_create(&in->pthr, NULL, prep_main, in) == 0;
   if (pthread_create(&in->thread, NULL, ingest_main, in)) {
-    pthread_mutex_lock(&in->hmu);
-    in->hstop = true;
-    pthread_cond_broadcast(&in->hcv);
-    pthread_mutex_unlock(&in->hmu);
-    pthread_join(in->hthread, NULL);
     prep_stop(in);
+    writer_stop(in);
+    hooks_stop(in);
     return -VG_EINTERNAL;
   }
   in->started = true;
@@ -639,18 +732,15 @@ int ingest_start(struct ingest *in) {
 
 void ingest_free(struct ingest *in) {
   if (!in) return;
-  if (in->started) {
+  if (in->started) { /* in stage order: each finishes what it was given */
     pthread_mutex_lock(&in->mu);
     in->stop = true;
     pthread_cond_broadcast(&in->cv);
     pthread_mutex_unlock(&in->mu);
-    pthread_join(in->thread, NULL); /* finishes what was queued */
+    pthread_join(in->thread, NULL); /* prepares what was queued */
     prep_stop(in);
-    pthread_mutex_lock(&in->hmu);
-    in->hstop = true;
-    pthread_cond_broadcast(&in->hcv);
-    pthread_mutex_unlock(&in->hmu);
-    pthread_join(in->hthread, NULL); /* runs hooks on what was stored */
+    writer_stop(in);
+    hooks_stop(in);
   }
   for (struct batch *b = in->head, *next; b; b = next) {
     next = b->next;
@@ -665,6 +755,8 @@ void ingest_free(struct ingest *in) {
   pthread_cond_destroy(&in->hspace);
   pthread_mutex_destroy(&in->pmu);
   pthread_cond_destroy(&in->pcv);
+  pthread_mutex_destroy(&in->wmu);
+  pthread_cond_destroy(&in->wcv);
   free(in);
 }
 

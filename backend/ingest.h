@@ -30,8 +30,16 @@ struct vg_routing;
  * hook needs as a tree costs no tree. */
 struct ingest_event;
 /* The event's routing, with the backend's fields (oid, sid, event_id, iid,
- * hostname, ext_ip, tags). */
-const struct vg_routing *ingest_event_routing(const struct ingest_event *ev);
+ * hostname, ext_ip, tags), read from the stored bytes on the first ask; NULL
+ * only if they cannot be read (never for what ingest stored). */
+const struct vg_routing *ingest_event_routing(struct ingest_event *ev);
+/* What a hook can learn without reading the routing: the organisation, the
+ * event type (the routing is read only for a type outside the catalogue),
+ * and which routing members the event has (VG_RT_* bits, oid/sid/event_id
+ * included). */
+const char *ingest_event_oid(const struct ingest_event *ev);
+const char *ingest_event_type(struct ingest_event *ev);
+unsigned ingest_event_present(const struct ingest_event *ev);
 /* The full event JSON (as API clients see it), len bytes; NULL only if the
  * stored bytes cannot be rendered (never for what ingest stored). */
 const char *ingest_event_json(struct ingest_event *ev, size_t *len);

@@ -276,13 +276,14 @@ void rules_eval_locked(struct rules *r, struct org *o, const json_t *ev,
 
 void rules_on_event(void *ctx, struct ingest_event *e) {
   struct rules *r = ctx;
-  const struct vg_routing *rt = ingest_event_routing(e);
-  if (!r || !rt || !rt->oid[0]) return;
+  if (!r) return;
   pthread_mutex_lock(&r->lock);
-  struct org *o = rules_org_locked(r, rt->oid);
-  /* Only an event some rule may match is decoded into a tree. */
-  if (o && vg_expr_index_covers(o->ix, rt->event_type)) {
-    const json_t *ev = ingest_event_tree(e);
+  struct org *o = rules_org_locked(r, ingest_event_oid(e));
+  /* Only an event some rule may match has its routing read and is decoded
+   * into a tree. */
+  if (o && vg_expr_index_covers(o->ix, ingest_event_type(e))) {
+    const struct vg_routing *rt = ingest_event_routing(e);
+    const json_t *ev = rt ? ingest_event_tree(e) : NULL;
     if (ev) rules_eval_locked(r, o, ev, rt, 0);
   }
   pthread_mutex_unlock(&r->lock);

@@ -95,6 +95,7 @@ struct server *server_create(const struct server_opts *o, struct vg_err *err) {
 
 static void *service_main(void *arg) {
   struct server *s = arg;
+  pthread_setname_np(pthread_self(), "vigild-service");
   while (!atomic_load(&s->stop))
     if (lws_service(s->ctx, 0) < 0) break;
   return NULL;

@@ -172,7 +172,6 @@ void store_objects_add(struct store *s, const struct store_event *e, int64_t t) 
 
 static int cmp_slot(const void *x, const void *y) {
   const struct slot *a = x, *b = y;
-  if (a->used != b->used) return a->used ? -1 : 1;
   return memcmp(a->key, b->key, STORE_KEY_OBJECT_LEN);
 }
 
@@ -180,7 +179,13 @@ void store_objects_emit(struct store *s, rocksdb_writebatch_t *b) {
   struct store_objagg *a = s->objagg;
   if (!a || !a->n) return;
   if (b) { /* in key order, like the rest of the batch (docs/storage.md) */
-    qsort(a->slots, a->cap, sizeof(*a->slots), cmp_slot);
+    size_t j = 0; /* the used slots to the front (the table is reset below) */
+    for (size_t i = 0; i < a->cap && j < a->n; i++)
+      if (a->slots[i].used) {
+        if (i != j) a->slots[j] = a->slots[i];
+        j++;
+      }
+    qsort(a->slots, a->n, sizeof(*a->slots), cmp_slot);
     for (size_t i = 0; i < a->n; i++) {
       char v[STORE_OBJECT_VALUE_LEN];
       stat_put(v, &a->slots[i].st);

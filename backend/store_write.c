@@ -69,7 +69,7 @@ static void agg_reserve(struct store *s, size_t events) {
   a->nused = 0;
 }
 
-static void agg_add(struct store_agg *a, const uint8_t *key) {
+static void agg_add(struct store_agg *a, const uint8_t *key, uint64_t n) {
   size_t mask = a->cap - 1, i = (size_t)store_keys_hash(key, STORE_KEY_COUNTER_LEN) & mask;
   while (a->slots[i].used && memcmp(a->slots[i].key, key, STORE_KEY_COUNTER_LEN) != 0)
     i = (i + 1) & mask;
@@ -80,19 +80,48 @@ static void agg_add(struct store_agg *a, const uint8_t *key) {
     sl->n = 0;
     a->used[a->nused++] = (uint32_t)i;
   }
-  sl->n++;
+  sl->n += n;
 }
 
+/* Per event, one sum: its sensor's minute bucket. agg_expand derives the
+ * hour and day buckets and the organisation-wide rows from those sums. */
 static void agg_count(struct store_agg *a, const struct store_event *e, int64_t t) {
   uint8_t k[STORE_KEY_COUNTER_LEN];
-  for (int g = STORE_GRAN_MINUTE; g <= STORE_GRAN_DAY; g++) {
-    uint32_t period = store_counters_period(g, t);
-    int64_t bucket = store_counters_bucket(g, t);
-    store_keys_counter(k, g, period, e->oid, e->sid, bucket, e->type_id);
-    agg_add(a, k);
-    store_keys_counter(k, g, period, e->oid, zero_sid, bucket, e->type_id);
-    agg_add(a, k);
+  store_keys_counter(k, STORE_GRAN_MINUTE, store_counters_period(STORE_GRAN_MINUTE, t), e->oid,
+                     e->sid, store_counters_bucket(STORE_GRAN_MINUTE, t), e->type_id);
+  agg_add(a, k, 1);
+}
+
+/* Replace the minute sums of agg_count by every row they add to: each
+ * granularity, for the sensor and for the organisation (sid zero). */
+static void agg_expand(struct store_agg *a) {
+  size_t n = a->nused;
+  struct {
+    uint8_t key[STORE_KEY_COUNTER_LEN];
+    uint64_t n;
+  } *min = vg_xreallocarray(NULL, n ? n : 1, sizeof(*min));
+  for (size_t i = 0; i < n; i++) {
+    struct agg_slot *sl = &a->slots[a->used[i]];
+    memcpy(min[i].key, sl->key, STORE_KEY_COUNTER_LEN);
+    min[i].n = sl->n;
+    sl->used = false;
   }
+  a->nused = 0;
+  for (size_t i = 0; i < n; i++) {
+    const uint8_t *mk = min[i].key, *oid = mk + 5, *sid = mk + 21;
+    int64_t t = (int64_t)store_keys_get_be64(mk + 37);
+    uint16_t type = store_keys_get_be16(mk + 45);
+    uint8_t k[STORE_KEY_COUNTER_LEN];
+    for (int g = STORE_GRAN_MINUTE; g <= STORE_GRAN_DAY; g++) {
+      uint32_t period = store_counters_period(g, t);
+      int64_t bucket = store_counters_bucket(g, t);
+      store_keys_counter(k, g, period, oid, sid, bucket, type);
+      agg_add(a, k, min[i].n);
+      store_keys_counter(k, g, period, oid, zero_sid, bucket, type);
+      agg_add(a, k, min[i].n);
+    }
+  }
+  free(min);
 }
 
 static int cmp_slot(const void *x, const void *y, void *slots) {
@@ -109,6 +138,7 @@ static int cmp_pending(const void *x, const void *y) {
 /* Add the sums to b (if not NULL), in key order, and empty the table. */
 static void agg_emit(struct store *s, rocksdb_writebatch_t *b) {
   struct store_agg *a = s->agg;
+  if (b) agg_expand(a);
   if (b) qsort_r(a->used, a->nused, sizeof(*a->used), cmp_slot, a->slots);
   for (size_t i = 0; i < a->nused; i++) {
     struct agg_slot *sl = &a->slots[a->used[i]];

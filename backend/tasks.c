@@ -168,8 +168,9 @@ static bool final_reply(const json_t *rec, const struct vg_routing *r, const jso
 
 void tasks_on_event(void *ctx, struct ingest_event *e) {
   struct tasks *t = ctx;
+  if (!(ingest_event_present(e) & VG_RT_INVESTIGATION_ID)) return;
   const struct vg_routing *r = ingest_event_routing(e);
-  if (!(r->present & VG_RT_INVESTIGATION_ID)) return;
+  if (!r) return;
   pthread_mutex_lock(&t->mu);
   json_t *rec = json_object_get(t->pending, r->investigation_id);
   /* Only the sensor that was tasked can answer (no cross-org spoofing). */
