@@ -3,6 +3,7 @@
 #include "shared/routing.h"
 
 #include <arpa/inet.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -154,8 +155,10 @@ static int rt_scan_tags(const struct rt_field *f, const char *src, const struct 
     if (i >= end) break;
     if (src[i] != '"') return rt_fail(e, VG_ETYPE, f, "expected a string");
     size_t j = i + 1;
-    while (src[j] != '"') j += src[j] == '\\' ? 2 : 1; /* validated: terminates */
-    struct vg_jval t = {VG_J_STRING, i, j + 1 - i, false, 0};
+    bool esc = false;
+    for (; src[j] != '"'; j++) /* validated: terminates */
+      if (src[j] == '\\') esc = true, j++;
+    struct vg_jval t = {VG_J_STRING, i, j + 1 - i, esc, 0};
     size_t len;
     if (vg_jscan_string(src, &t, buf, sizeof(buf), &len)) return rt_fail(e, VG_ELIMIT, f, "string too long");
     int r = rt_put_tag(f, n++, buf, len, out, e);
@@ -220,7 +223,11 @@ static int rt_walk(const json_t *routing, struct vg_routing *out, struct vg_err 
   return 0;
 }
 
-void vg_routing_init(struct vg_routing *r) { memset(r, 0, sizeof(*r)); }
+/* Everything but the tag strings: those past ntags are never read. */
+void vg_routing_init(struct vg_routing *r) {
+  memset(r, 0, offsetof(struct vg_routing, tags));
+  r->moduleid = 0;
+}
 
 int vg_routing_check(const json_t *routing, struct vg_err *e) { return rt_walk(routing, NULL, e); }
 
