@@ -1,6 +1,5 @@
 /* procstat.h — what the benchmarks read of a process from /proc: its CPU
- * time and its memory (bench_ingest, bench_sensor_overhead,
- * bench_sensor_file_overhead). */
+ * time and its memory (bench_ingest, bench_sensor_overhead). */
 #ifndef VIGIL_BENCH_PROCSTAT_H
 #define VIGIL_BENCH_PROCSTAT_H
 
