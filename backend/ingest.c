@@ -5,6 +5,8 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <time.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -157,6 +159,12 @@ int ingest_submit(struct ingest *in, uint64_t session, const char *oid, const ch
   pthread_cond_signal(&in->cv);
   pthread_mutex_unlock(&in->mu);
   return 0;
+}
+
+static uint64_t thread_cpu_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 static void complete(struct ingest *in, uint64_t session, uint64_t acked, int err,
@@ -330,6 +338,7 @@ static void prep_init(struct prep *p, struct batch *input) {
 /* Prepare every batch of p->input; a batch that fails is completed with its
  * error at once and dropped (it costs the others nothing). */
 static void prep_run(struct ingest *in, struct prep *p) {
+  uint64_t c0 = thread_cpu_ns();
   struct vg_err err;
   for (struct batch *b = p->input, *next; b; b = next) {
     next = b->next;
@@ -353,6 +362,10 @@ static void prep_run(struct ingest *in, struct prep *p) {
     p->ok_tail = &b->next;
   }
   p->input = NULL;
+  uint64_t dt = thread_cpu_ns() - c0;
+  pthread_mutex_lock(&in->mu);
+  in->st.prep_cpu_ns += dt;
+  pthread_mutex_unlock(&in->mu);
 }
 
 static void prep_cleanup(struct prep *p) {
@@ -510,9 +523,12 @@ static void write_group(struct ingest *in, struct pgroup *g) {
   }
   struct vg_err err;
   vg_err_clear(&err);
+  uint64_t c0 = thread_cpu_ns();
   int refused = nev ? store_write_events(in->vd->store, evs, nev, true, &err) : 0;
+  uint64_t dt = thread_cpu_ns() - c0;
   free(evs);
   pthread_mutex_lock(&in->mu);
+  in->st.write_cpu_ns += dt;
   complete_all(in, pa->ok, refused, &err);
   complete_all(in, pb->ok, refused, &err);
   if (refused >= 0) {
@@ -741,6 +757,12 @@ void ingest_free(struct ingest *in) {
     prep_stop(in);
     writer_stop(in);
     hooks_stop(in);
+    struct ingest_stats st;
+    ingest_stats(in, &st);
+    if (st.events)
+      vg_info(COMP, "%" PRIu64 " events stored; CPU per event: prepare %.2f us, store write %.2f us",
+              st.events, (double)st.prep_cpu_ns / 1e3 / (double)st.events,
+              (double)st.write_cpu_ns / 1e3 / (double)st.events);
   }
   for (struct batch *b = in->head, *next; b; b = next) {
     next = b->next;

@@ -227,6 +227,10 @@ int main(int argc, char **argv) {
     free(sims);
     free(th);
     harness_vigild_stop(&d);
+    char *log = harness_read_file(d.log_path, NULL); /* vigild's own split of its CPU */
+    const char *cpu = log ? strstr(log, "events stored; CPU per event") : NULL;
+    if (cpu) printf("run %d: vigild: %.*s\n", run + 1, (int)strcspn(cpu, "\n"), cpu);
+    free(log);
     char *db = vg_xasprintf("%s/db", d.data_dir);
     struct store_opts so = {.path = db};
     struct store *st = store_open(&so, NULL);
