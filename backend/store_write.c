@@ -16,8 +16,7 @@ struct agg_slot {
   bool used;
   uint64_t n;
 };
-/* A put waiting to enter the batch: puts go in key order, so the memtable
- * skiplist inserts reuse their splice instead of jumping for every key. */
+/* A put waiting to enter the batch (pend_emit orders them for the memtable). */
 struct pending {
   rocksdb_column_family_handle_t *cf;
   const char *val;
@@ -196,9 +195,17 @@ static void put_event(struct store_agg *a, rocksdb_column_family_handle_t *cf,
   }
 }
 
+/* The index keys (A, C) in key order: they land all over the memtable, and
+ * sorted inserts reuse the skiplist's splice. The event keys come after them
+ * in arrival order: each batch is one sensor's events in seq order, already
+ * sorted, so sorting them too costs more than it saves (measured). */
 static void pend_emit(struct store_agg *a, rocksdb_writebatch_t *b) {
-  for (size_t i = 0; i < a->npend; i++) a->order[i] = &a->pend[i];
-  qsort(a->order, a->npend, sizeof(*a->order), cmp_pending);
+  size_t n = 0;
+  for (size_t i = 0; i < a->npend; i++)
+    if (!a->pend[i].head) a->order[n++] = &a->pend[i];
+  qsort(a->order, n, sizeof(*a->order), cmp_pending);
+  for (size_t i = 0; i < a->npend; i++)
+    if (a->pend[i].head) a->order[n++] = &a->pend[i];
   for (size_t i = 0; i < a->npend; i++) {
     struct pending *p = a->order[i];
     if (p->head) {
