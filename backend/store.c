@@ -9,6 +9,7 @@
 
 #include "backend/store_int.h"
 #include "backend/store_keys.h"
+#include "backend/store_objects.h"
 #include "shared/alloc.h"
 #include "shared/log.h"
 
@@ -112,6 +113,9 @@ static void build_options(struct store *s, const struct store_opts *o) {
   size_t wb = or_default(o->write_buffer_bytes, 64 * MIB);
   s->cache = rocksdb_cache_create_lru(or_default(o->block_cache_bytes, 128 * MIB));
   s->db_opts = base_options(o, wb);
+  /* One writer thread: no concurrent memtable inserts (the object index's
+   * hash memtable could not take them). */
+  rocksdb_options_set_allow_concurrent_memtable_write(s->db_opts, 0);
   s->ev_opts = base_options(o, wb);
   set_table(s->ev_opts, o, s->cache);
   set_compression(s->ev_opts, o->compression);
@@ -119,7 +123,15 @@ static void build_options(struct store *s, const struct store_opts *o) {
   set_table(s->cnt_opts, o, s->cache);
   rocksdb_options_set_compression(s->cnt_opts, rocksdb_lz4_compression);
   rocksdb_options_set_merge_operator(s->cnt_opts, store_counters_merge_operator());
-  s->obj_opts = base_options(o, wb / 4);
+  size_t obj_wb = wb / 4, buckets = obj_wb / STORE_OBJECT_BYTES_PER_BUCKET;
+  s->obj_opts = base_options(o, obj_wb);
+  /* Object rows land all over the key space (the value's hash leads): the
+   * memtable hashes the row's object (oid | type | hash, the prefix every
+   * read stays in) to a small skiplist of its days and sensors, instead of
+   * searching one big skiplist per insert (docs/storage.md). */
+  rocksdb_options_set_prefix_extractor(s->obj_opts,
+                                       rocksdb_slicetransform_create_fixed_prefix(STORE_OBJECT_PREFIX_LEN));
+  rocksdb_options_set_hash_skip_list_rep(s->obj_opts, buckets < 1024 ? 1024 : buckets, 4, 4);
   set_table(s->obj_opts, o, s->cache);
   /* Object rows are mostly hashes, days and sids: zstd where they settle. */
   rocksdb_options_set_compression(s->obj_opts, rocksdb_lz4_compression);

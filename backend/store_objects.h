@@ -15,6 +15,10 @@
 #include "backend/store.h"
 
 #define STORE_KEY_OBJECT_LEN 45
+#define STORE_OBJECT_PREFIX_LEN 25 /* oid | type | hash: one object, what a read scans */
+/* Hash memtable buckets: one per this many bytes of memtable (a row is
+ * about 100 bytes there), so the bucket heads are 3 % of it. */
+#define STORE_OBJECT_BYTES_PER_BUCKET 256
 #define STORE_OBJECT_VALUE_LEN 24
 
 /* The hash of value (len bytes) as the index keys it: domains and hashes

@@ -20,6 +20,8 @@
 #include "bench/event_mix.h"
 #include "bench/procstat.h"
 #include "shared/alloc.h"
+#include "shared/api_client.h"
+#include "shared/creds.h"
 #include "shared/atom.h"
 #include "shared/buf.h"
 #include "shared/event.h"
@@ -93,6 +95,41 @@ static double raw_puts(const char *dir, char **evs, size_t *lens, size_t n) {
   return rate;
 }
 
+#define OBJ_LOOKUPS 50
+static double obj_p50[64], obj_max[64]; /* per run, ms */
+
+/* Object-index lookups through the API right after ingest, while the
+ * objects' memtable is live (a vector memtable sorts a copy per read):
+ * insight.objects for the mix's domains, median and worst of OBJ_LOOKUPS. */
+static void object_lookups(struct harness_vigild *d, int run) {
+  static const char *const domains[] = {"api.github.com", "deb.debian.org", "registry.npmjs.org",
+                                        "pool.minexmr.com", "cdn.jsdelivr.net"};
+  struct vg_creds cr;
+  struct vg_err err;
+  struct vg_api *c = harness_vigild_creds(d, &cr) ? NULL : vg_api_connect(&cr, false, 10000, &err);
+  if (!c) {
+    fprintf(stderr, "bench_ingest: API: %s\n", err.msg);
+    exit(1);
+  }
+  double ms[OBJ_LOOKUPS];
+  for (int i = 0; i < OBJ_LOOKUPS; i++) {
+    json_t *r = NULL;
+    double t0 = now_s();
+    if (vg_api_call(c, "insight.objects",
+                    json_pack("{s:s, s:s}", "type", "domain", "value", domains[i % 5]), 10000, &r,
+                    &err)) {
+      fprintf(stderr, "bench_ingest: insight.objects: %s\n", err.msg);
+      exit(1);
+    }
+    ms[i] = (now_s() - t0) * 1e3;
+    json_decref(r);
+  }
+  vg_api_close(c);
+  qsort(ms, OBJ_LOOKUPS, sizeof(ms[0]), cmp_double);
+  obj_p50[run] = ms[OBJ_LOOKUPS / 2];
+  obj_max[run] = ms[OBJ_LOOKUPS - 1];
+}
+
 static void *sensor_main(void *arg) {
   struct sim *sm = arg;
   size_t sent = 0, acked = 0;
@@ -135,6 +172,10 @@ int main(int argc, char **argv) {
     if (c == 'b') per_batch = (size_t)v;
     if (c == 'w') window = (int)v;
     if (c == 'r') runs = (int)v;
+  }
+  if (runs > 64) {
+    fprintf(stderr, "bench_ingest: --runs at most 64\n");
+    return 2;
   }
   if (!getenv("VIGIL_BINARY_DIR")) setenv("VIGIL_BINARY_DIR", BENCH_BINARY_DIR, 1);
   size_t per_sensor = total / (size_t)nsensors / per_batch * per_batch;
@@ -214,6 +255,7 @@ int main(int argc, char **argv) {
     }
     e2e[run] = (double)total / (now_s() - t);
     e2e_cpu[run] = (double)total / (procstat_cpu_s(d.pid) - vc0);
+    if (ok) object_lookups(&d, run);
     raw_cpu[run] = raw_cpu_rate;
     if (!ok) {
       fprintf(stderr, "a sensor did not get every ack\n");
@@ -245,6 +287,8 @@ int main(int argc, char **argv) {
            "second: raw %.0f, vigild %.0f (%.2f)\n",
            run + 1, raw[run], e2e[run], e2e[run] / raw[run], bpe[run], raw_cpu[run], e2e_cpu[run],
            e2e_cpu[run] / raw_cpu[run]);
+    printf("run %d: insight.objects right after ingest (objects memtable live): median %.2f ms, "
+           "worst of %d %.2f ms\n", run + 1, obj_p50[run], OBJ_LOOKUPS, obj_max[run]);
     fflush(stdout);
   }
   double mr = median(raw, runs), me = median(e2e, runs);
@@ -259,5 +303,7 @@ int main(int argc, char **argv) {
   double mrc = median(raw_cpu, runs), mec = median(e2e_cpu, runs);
   printf("  per CPU second (all threads): raw puts %.0f events, vigild %.0f events: ratio %.2f\n",
          mrc, mec, mec / mrc);
+  printf("  insight.objects lookup after ingest: median %.2f ms, worst %.2f ms (median of runs)\n",
+         median(obj_p50, runs), median(obj_max, runs));
   return 0;
 }

@@ -95,7 +95,7 @@ int main(int argc, char **argv) {
          (double)st.sst_bytes / (double)nev);
   uint8_t oid[16];
   struct vg_creds cr;
-  if (insight_creds(&d, &cr)) return 1;
+  if (harness_vigild_creds(&d, &cr)) return 1;
   vg_atom_uuid_parse(cr.oid, oid);
   uint8_t (*sids)[16] = vg_xcalloc((size_t)nsensors, 16);
   for (int k = 0; k < nsensors; k++) vg_atom_uuid_parse(l.sids[k], sids[k]);

@@ -31,9 +31,6 @@ int insight_load_run(const struct harness_vigild *d, struct insight_load *l);
 void insight_api_reads(const struct harness_vigild *d, const struct insight_load *l,
                        int64_t tnow, int pages);
 
-/* The credentials vigild wrote in d's data dir. 0 or -1 (printed). */
-struct vg_creds;
-int insight_creds(const struct harness_vigild *d, struct vg_creds *cr);
 
 double insight_now_s(void);
 /* The p-quantile (0..1) of v[0..n) (sorts v). */

@@ -23,22 +23,10 @@ static json_t *must(struct vg_api *a, const char *method, json_t *params) {
   return res;
 }
 
-int insight_creds(const struct harness_vigild *d, struct vg_creds *cr) {
-  char *cp = vg_xasprintf("%s/credentials.yaml", d->data_dir);
-  size_t n = 0;
-  char *text = harness_read_file(cp, &n);
-  struct vg_err err;
-  int r = text ? vg_creds_parse(text, n, cp, NULL, cr, &err) : -1;
-  if (r) fprintf(stderr, "bench_insight: %s: %s\n", cp, text ? err.msg : "cannot read");
-  free(text);
-  free(cp);
-  return r;
-}
-
 void insight_api_reads(const struct harness_vigild *d, const struct insight_load *l,
                        int64_t tnow, int pages) {
   struct vg_creds cr;
-  if (insight_creds(d, &cr)) exit(1);
+  if (harness_vigild_creds(d, &cr)) exit(1);
   struct vg_err err;
   struct vg_api *c = vg_api_connect(&cr, false, 10000, &err);
   if (!c) {

@@ -33,19 +33,11 @@ static int64_t wall_ms(void) {
 /* vigild's API as its admin (the credentials it wrote in its data dir), or
  * NULL (printed). */
 static struct vg_api *api_open(const struct harness_vigild *d) {
-  char *cp = vg_xasprintf("%s/credentials.yaml", d->data_dir);
-  size_t n = 0;
-  char *text = harness_read_file(cp, &n);
   struct vg_creds cr;
   struct vg_err err = {0};
-  struct vg_api *a = NULL;
-  if (text && vg_creds_parse(text, n, cp, NULL, &cr, &err) == 0)
-    a = vg_api_connect(&cr, false, API_TIMEOUT_MS, &err);
-  if (!a)
-    fprintf(stderr, "vigild's API: cannot connect and authenticate: %s\n",
-            text ? err.msg : "no credentials file");
-  free(text);
-  free(cp);
+  if (harness_vigild_creds(d, &cr)) return NULL;
+  struct vg_api *a = vg_api_connect(&cr, false, API_TIMEOUT_MS, &err);
+  if (!a) fprintf(stderr, "vigild's API: cannot connect and authenticate: %s\n", err.msg);
   return a;
 }
 

@@ -18,6 +18,7 @@
 
 #include "shared/alloc.h"
 #include "shared/buf.h"
+#include "shared/creds.h"
 
 static char *tree_path(const char *env, const char *rel) {
   const char *root = getenv(env);
@@ -209,4 +210,16 @@ void harness_vigild_cleanup(struct harness_vigild *d, bool failed) {
 
 char *harness_vigild_ca_path(const struct harness_vigild *d) {
   return vg_xasprintf("%s/tls/ca.pem", d->data_dir);
+}
+
+int harness_vigild_creds(const struct harness_vigild *d, struct vg_creds *cr) {
+  char *cp = vg_xasprintf("%s/credentials.yaml", d->data_dir);
+  size_t n = 0;
+  char *text = harness_read_file(cp, &n);
+  struct vg_err err;
+  int r = text ? vg_creds_parse(text, n, cp, NULL, cr, &err) : -1;
+  if (r) fprintf(stderr, "%s: %s\n", cp, text ? err.msg : "cannot read");
+  free(text);
+  free(cp);
+  return r ? -1 : 0;
 }

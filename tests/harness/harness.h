@@ -65,4 +65,10 @@ char *harness_vigild_ca_path(const struct harness_vigild *d);
  * set, which also keeps the data dir), remove the data dir, free memory. */
 void harness_vigild_cleanup(struct harness_vigild *d, bool failed);
 
+/* The credentials vigild wrote in d's data dir (the default organisation's
+ * admin): 0, or -1 with the reason on stderr. For programs that are not
+ * Check tests (benchmarks); tests use api_sim.h. */
+struct vg_creds;
+int harness_vigild_creds(const struct harness_vigild *d, struct vg_creds *cr);
+
 #endif
