@@ -266,6 +266,7 @@ void store_close(struct store *s) {
   if (s->wo_sync) rocksdb_writeoptions_destroy(s->wo_sync);
   if (s->ro) rocksdb_readoptions_destroy(s->ro);
   store_write_agg_free(s->agg);
+  if (s->wb) rocksdb_writebatch_destroy(s->wb);
   store_seq_free(s->seq);
   store_objects_agg_free(s->objagg);
   pthread_rwlock_destroy(&s->lock);

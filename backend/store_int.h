@@ -37,6 +37,7 @@ struct store {
 
   pthread_mutex_t write_mu; /* one store_write_events at a time; guards agg, seq */
   struct store_agg *agg;
+  rocksdb_writebatch_t *wb; /* store_write.c: reused (its buffer keeps its size); under write_mu */
   struct store_seq *seq;
   struct store_objagg *objagg; /* store_objects.c: per-batch object sums; under write_mu */
 
