@@ -235,14 +235,18 @@ static size_t utf8_len(const unsigned char *p, size_t n) {
   return len;
 }
 
-/* Does any of the 8 bytes of w need a closer look in a string: '"', '\\',
- * a control character (< 0x20) or a byte of a UTF-8 sequence (>= 0x80)?
- * (The classic SWAR zero-byte test; a false "yes" only costs the slow path.) */
-static bool word_special(uint64_t w) {
+/* The bytes of w (little-endian: byte 0 lowest) that need a closer look in
+ * a string — '"', '\\', a control character (< 0x20), a byte of a UTF-8
+ * sequence (>= 0x80) — as their high bits. The classic SWAR tests can flag
+ * a byte above a true hit (a borrow), never below one: the LOWEST flagged
+ * byte is always a true hit. */
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+               "word_special's first hit is the lowest byte: little-endian loads");
+static uint64_t word_special(uint64_t w) {
   const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
   uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
   uint64_t zq = (q - ones) & ~q, zb = (b - ones) & ~b, lt = (w - ones * 0x20) & ~w;
-  return ((zq | zb | lt) & high) || (w & high);
+  return (zq | zb | lt | w) & high;
 }
 
 static int scan_string(struct vg_jscan *s, struct vg_jval *v) {
@@ -250,12 +254,16 @@ static int scan_string(struct vg_jscan *s, struct vg_jval *v) {
   v->type = VG_J_STRING;
   v->escaped = false;
   for (;;) {
-    /* Plain ASCII eight bytes at a time. */
+    /* Plain ASCII eight bytes at a time, up to the first special byte. */
     size_t i0 = s->i;
     while (s->i + 8 <= s->len) {
       uint64_t w;
       memcpy(&w, s->p + s->i, 8);
-      if (word_special(w)) break;
+      uint64_t m = word_special(w);
+      if (m) {
+        s->i += (size_t)__builtin_ctzll(m) >> 3;
+        break;
+      }
       s->i += 8;
     }
     dec += s->i - i0;
