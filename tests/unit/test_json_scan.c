@@ -3,8 +3,10 @@
  * objects, limits, and the routing and spans the ingest path splices. */
 #include <check.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "shared/alloc.h"
 #include "shared/event_scan.h"
 #include "shared/json_scan.h"
 #include "tests/harness/harness.h"
@@ -26,6 +28,44 @@ START_TEST(t_accepts) {
                       "{\"a\":1,\"b\":{\"a\":2}}"};
   for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
     ck_assert_msg(value(ok[i], NULL) == 0, "refused: %s", ok[i]);
+  vg_jscan_cleanup(&S);
+}
+END_TEST
+
+/* Strings walked eight bytes at a time: every special byte found at every
+ * offset within a word, and the length limit enforced on plain runs. */
+START_TEST(t_strings) {
+  vg_jscan_init(&S);
+  char buf[64];
+  struct vg_err e;
+  for (int at = 0; at < 20; at++) {
+    /* a quote, a backslash escape, a control character, UTF-8 at offset at */
+    static const char *const mid[] = {"\\\"", "\\n", "\x01", "\xc3\xa9", "\xc3"};
+    static const int want[] = {0, 0, -VG_EPARSE, 0, -VG_EPARSE};
+    for (size_t m = 0; m < sizeof(mid) / sizeof(mid[0]); m++) {
+      snprintf(buf, sizeof(buf), "\"%.*s%s%.*s\"", at, "abcdefghijklmnopqrstuvwxyz", mid[m],
+               at % 9, "ABCDEFGHIJ");
+      vg_err_clear(&e);
+      ck_assert_msg(value(buf, &e) == want[m], "%s: %d (%s)", buf, value(buf, NULL), e.msg);
+      if (!want[m]) ck_assert_uint_eq(S.i, strlen(buf)); /* ended at the closing quote */
+    }
+    snprintf(buf, sizeof(buf), "\"%.*s", at, "abcdefghijklmnopqrstuvwxyz"); /* unterminated */
+    ck_assert_int_eq(value(buf, NULL), -VG_EPARSE);
+  }
+  size_t n = VG_LIMIT_STRING_BYTES;
+  char *big = vg_xmalloc(n + 4);
+  big[0] = '"';
+  memset(big + 1, 'x', n);
+  big[n + 1] = '"';
+  big[n + 2] = '\0';
+  ck_assert_int_eq(value(big, NULL), 0); /* exactly the limit */
+  big[n + 1] = 'x';
+  big[n + 2] = '"';
+  big[n + 3] = '\0';
+  vg_err_clear(&e);
+  ck_assert_int_eq(value(big, &e), -VG_ELIMIT); /* one byte over, no special byte inside */
+  ck_assert_ptr_nonnull(strstr(e.msg, "longer than"));
+  free(big);
   vg_jscan_cleanup(&S);
 }
 END_TEST
@@ -157,6 +197,7 @@ static Suite *json_scan_suite(void) {
   TCase *tc = tcase_create("scan");
   tcase_add_test(tc, t_accepts);
   tcase_add_test(tc, t_refuses);
+  tcase_add_test(tc, t_strings);
   tcase_add_test(tc, t_many_keys);
   tcase_add_test(tc, t_depth);
   tcase_add_test(tc, t_events);
