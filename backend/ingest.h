@@ -1,13 +1,14 @@
 /* ingest.h — from a sensor's batch to durable storage and the hooks.
  *
- *  service thread                ingest thread                   hook thread
- *  ingest_submit(batch) ──queue──► decode (event codec), fill the
- *  (-VG_EBUSY when full:           backend-owned routing, encode,
- *   the gateway stops reading)     ONE store write for every batch
- *                                  waiting (group commit, WAL fsync)
- *  ingest_drain() ◄──completions── acks (or errors) + wake ─────────► hooks(event)
- *                                                         (bounded queue; a full
- *                                                          queue blocks ingest)
+ *  service thread          ingest thread (+ prep helper)     writer thread         hook thread
+ *  ingest_submit(batch) ─queue─► decode (event scanner), ─slot─► ONE store write for
+ *  (-VG_EBUSY when full:         fill the backend-owned          the group (group
+ *   the gateway stops reading)   routing, splice the stored      commit, WAL fsync)
+ *                                bytes: group k+1 is prepared    in the order taken
+ *                                while group k is written
+ *  ingest_drain() ◄────────────────completions── acks (or errors) + wake ──► hooks(event)
+ *                                                        (bounded queue; a full
+ *                                                         queue blocks the writer)
  *
  * Nothing is dropped: a full queue pushes back on the caller. */
 #ifndef VIGILD_INGEST_H
