@@ -47,8 +47,10 @@ struct proc_ebpf {
   struct proc_events *pe;
   int stop_fd;
   pthread_t th;
+  pthread_mutex_t mu; /* held while records are handled, by any thread */
   bool started;
   uint64_t drops_seen;
+  struct sensor_ctx *ctx;
 };
 
 static int on_record(void *arg, void *data, size_t len) {
@@ -92,14 +94,37 @@ static void check_drops(struct proc_ebpf *s) {
                                        "process table resynchronised from /proc");
 }
 
+/* ctx->proc_sync: another collector's thread is about to attribute an event
+ * to a pid; handle the records already in the ring first (the exec of that
+ * pid may be one). Not on this collector's own thread, and not re-entered
+ * from a record handled here. */
+static __thread bool in_sync;
+static void proc_ebpf_sync(void *user) {
+  struct proc_ebpf *s = user;
+  if (in_sync || pthread_equal(pthread_self(), s->th)) return;
+  in_sync = true;
+  pthread_mutex_lock(&s->mu);
+  ring_buffer__consume(s->rb);
+  pthread_mutex_unlock(&s->mu);
+  in_sync = false;
+}
+
 static void *proc_ebpf_main(void *arg) {
   struct proc_ebpf *s = arg;
   struct pollfd p[2] = {{ring_buffer__epoll_fd(s->rb), POLLIN, 0}, {s->stop_fd, POLLIN, 0}};
   for (;;) {
-    int r = poll(p, 2, proc_events_timeout_ms(s->pe));
+    pthread_mutex_lock(&s->mu);
+    int timeout = proc_events_timeout_ms(s->pe);
+    pthread_mutex_unlock(&s->mu);
+    int r = poll(p, 2, timeout);
     if (r < 0 && errno != EINTR) break;
     if (r > 0 && p[1].revents) break;
-    if (r > 0 && p[0].revents && ring_buffer__consume(s->rb) >= PROC_EBPF_BURST) {
+    pthread_mutex_lock(&s->mu);
+    int n = r > 0 && p[0].revents ? ring_buffer__consume(s->rb) : 0;
+    check_drops(s);
+    proc_events_module_scans(s->pe, false);
+    pthread_mutex_unlock(&s->mu);
+    if (n >= PROC_EBPF_BURST) {
       /* In a burst, let the next records gather: the kernel wakes us for a
        * record only when we had caught up, so without a pause a high exec
        * rate costs a wake-up (two context switches) per record. Not below
@@ -109,8 +134,6 @@ static void *proc_ebpf_main(void *arg) {
       struct timespec ts = {0, PROC_EBPF_BATCH_MS * 1000000L};
       nanosleep(&ts, NULL);
     }
-    check_drops(s);
-    proc_events_module_scans(s->pe, false);
   }
   return NULL;
 }
@@ -120,6 +143,8 @@ int collect_proc_ebpf_start(struct sensor_ctx *ctx, void **state, struct vg_err 
   if (rc) return rc;
   struct proc_ebpf *s = vg_xcalloc(1, sizeof(*s));
   s->stop_fd = -1;
+  s->ctx = ctx;
+  pthread_mutex_init(&s->mu, NULL);
   s->skel = proc_bpf__open();
   if (!s->skel) {
     rc = vg_err_fail(err, VG_EUNSUPPORTED, "eBPF: cannot open the process programs: %s",
@@ -148,6 +173,8 @@ int collect_proc_ebpf_start(struct sensor_ctx *ctx, void **state, struct vg_err 
     goto fail;
   }
   s->started = true;
+  ctx->proc_sync = proc_ebpf_sync;
+  ctx->proc_sync_user = s;
   *state = s;
   return 0;
 fail:
@@ -158,15 +185,22 @@ fail:
 void collect_proc_ebpf_stop(void *state) {
   struct proc_ebpf *s = state;
   if (!s) return;
+  if (s->ctx && s->ctx->proc_sync_user == s) {
+    s->ctx->proc_sync = NULL;
+    s->ctx->proc_sync_user = NULL;
+  }
   if (s->started) {
     uint64_t one = 1;
     if (write(s->stop_fd, &one, sizeof(one)) != sizeof(one)) vg_warn(COMP, "stop: %s", strerror(errno));
     pthread_join(s->th, NULL);
   }
+  pthread_mutex_lock(&s->mu); /* a sync already inside finishes first */
+  pthread_mutex_unlock(&s->mu);
   ring_buffer__free(s->rb);
   proc_bpf__destroy(s->skel);
   proc_events_free(s->pe);
   if (s->stop_fd >= 0) close(s->stop_fd);
+  pthread_mutex_destroy(&s->mu);
   free(s);
 }
 #endif

@@ -6,6 +6,7 @@
 void collect_util_atom(const struct sensor_ctx *ctx, pid_t pid, char out[VG_ATOM_HEX_LEN + 1]) {
   out[0] = '\0';
   if (pid <= 0 || !ctx->proc_atom) return;
+  if (ctx->proc_sync) ctx->proc_sync(ctx->proc_sync_user);
   if (!ctx->proc_atom(ctx->proc_user, pid, out)) out[0] = '\0';
 }
 

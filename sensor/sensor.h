@@ -43,6 +43,13 @@ struct sensor_ctx {
    * none (exited or unknown). Thread-safe; set with proc_atom. */
   pid_t (*atom_pid)(void *user, const char *atom);
   void *proc_user;
+  /* Handle what the process collector has received but not handled yet, so
+   * an attribution that follows sees every exec the kernel reported before
+   * it: with eBPF the exec record and, say, the connection the new image
+   * makes come through different ring buffers read by different threads.
+   * Called by collect_util_atom before each lookup; NULL when not needed. */
+  void (*proc_sync)(void *user);
+  void *proc_sync_user;
   pid_t self_pid;          /* the sensor's own pid: collectors filter it out */
   const char *state_dir;   /* the sensor's state directory */
   const char *backend_host;/* the gateway (network isolation keeps it open) */
