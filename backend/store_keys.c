@@ -104,22 +104,3 @@ size_t store_keys_counter(uint8_t *k, int gran, uint32_t period, const uint8_t *
   store_keys_put_be16(k + 45, type_id);
   return STORE_KEY_COUNTER_LEN;
 }
-
-/* Eight bytes at a time (multiply and fold), then the tail; the final mix
- * spreads every input bit into the low bits the tables mask with. */
-uint64_t store_keys_hash(const uint8_t *k, size_t n) {
-  uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    uint64_t w;
-    memcpy(&w, k + i, 8);
-    h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
-    h ^= h >> 29;
-  }
-  uint64_t w = 0;
-  for (size_t j = 0; i < n; i++, j++) w |= (uint64_t)k[i] << (8 * j);
-  h = (h ^ w) * 0x94D049BB133111EBull;
-  h ^= h >> 32;
-  h *= 0xBF58476D1CE4E5B9ull;
-  return h ^ (h >> 29);
-}

@@ -53,9 +53,6 @@ size_t store_keys_suffix(uint8_t *v, const uint8_t *sid, int64_t time_ms, uint64
 /* E key from oid and a suffix. */
 size_t store_keys_event_from_suffix(uint8_t *k, const uint8_t *oid, const uint8_t *suffix);
 
-/* A 64-bit hash of n bytes for the store's in-memory tables (never stored). */
-uint64_t store_keys_hash(const uint8_t *k, size_t n);
-
 /* Counter key (47 bytes). */
 size_t store_keys_counter(uint8_t *k, int gran, uint32_t period, const uint8_t *oid,
                           const uint8_t *sid, int64_t bucket_ms, uint16_t type_id);

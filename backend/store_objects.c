@@ -9,6 +9,7 @@
 #include "backend/store_int.h"
 #include "backend/store_keys.h"
 #include "shared/alloc.h"
+#include "shared/hash.h"
 
 static const char *const type_names[] = {"", "domain", "ip", "hash", "file_path", "user_name"};
 
@@ -135,7 +136,7 @@ static void agg_grow(struct store_objagg *a) {
   a->n = 0;
   for (size_t i = 0; i < ocap; i++) {
     if (!old[i].used) continue;
-    size_t j = store_keys_hash(old[i].key, STORE_KEY_OBJECT_LEN) & (a->cap - 1);
+    size_t j = vg_hash64(old[i].key, STORE_KEY_OBJECT_LEN) & (a->cap - 1);
     while (a->slots[j].used) j = (j + 1) & (a->cap - 1);
     a->slots[j] = old[i];
     a->n++;
@@ -155,7 +156,7 @@ void store_objects_add(struct store *s, const struct store_event *e, int64_t t) 
     store_keys_put_be64(k + 17, e->objs[o].hash);
     store_keys_put_be32(k + 25, (uint32_t)store_day_of(t));
     memcpy(k + 29, e->sid, STORE_ID_BYTES);
-    size_t j = store_keys_hash(k, sizeof(k)) & (a->cap - 1);
+    size_t j = vg_hash64(k, sizeof(k)) & (a->cap - 1);
     while (a->slots[j].used && memcmp(a->slots[j].key, k, sizeof(k)) != 0)
       j = (j + 1) & (a->cap - 1);
     struct stat3 one = {1, e->time_ms, e->time_ms};

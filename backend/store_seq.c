@@ -13,6 +13,7 @@
 #include "backend/store_int.h"
 #include "backend/store_keys.h"
 #include "shared/alloc.h"
+#include "shared/hash.h"
 
 #define SEQ_KEY_LEN (1 + 2 * STORE_ID_BYTES)
 
@@ -38,7 +39,7 @@ void store_seq_free(struct store_seq *q) {
 }
 
 static size_t slot_of(const struct store_seq *q, const uint8_t *key) {
-  size_t i = (size_t)store_keys_hash(key, SEQ_KEY_LEN) & (q->cap - 1);
+  size_t i = (size_t)vg_hash64(key, SEQ_KEY_LEN) & (q->cap - 1);
   while (q->slots[i].key[0] && memcmp(q->slots[i].key, key, SEQ_KEY_LEN) != 0)
     i = (i + 1) & (q->cap - 1);
   return i;

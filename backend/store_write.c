@@ -8,6 +8,7 @@
 #include "backend/store_int.h"
 #include "backend/store_keys.h"
 #include "shared/alloc.h"
+#include "shared/hash.h"
 #include "shared/limits.h"
 
 /* Open-addressing table of counter keys → sums, reused across calls. */
@@ -69,7 +70,7 @@ static void agg_reserve(struct store *s, size_t events) {
 }
 
 static void agg_add(struct store_agg *a, const uint8_t *key, uint64_t n) {
-  size_t mask = a->cap - 1, i = (size_t)store_keys_hash(key, STORE_KEY_COUNTER_LEN) & mask;
+  size_t mask = a->cap - 1, i = (size_t)vg_hash64(key, STORE_KEY_COUNTER_LEN) & mask;
   while (a->slots[i].used && memcmp(a->slots[i].key, key, STORE_KEY_COUNTER_LEN) != 0)
     i = (i + 1) & mask;
   struct agg_slot *sl = &a->slots[i];

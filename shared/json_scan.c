@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "shared/alloc.h"
+#include "shared/hash.h"
 #include "shared/limits.h"
 
 /* --- duplicate keys: one open-addressing table per scanner, entries tagged
@@ -92,21 +93,6 @@ int vg_jscan_fail(struct vg_jscan *s, int code, size_t pos, const char *fmt, ...
   return -code;
 }
 
-/* A key's hash: eight bytes at a time, then the tail, then a final mix. */
-static uint64_t key_hash(const void *p, size_t n) {
-  const unsigned char *c = p;
-  uint64_t h = 0x9E3779B97F4A7C15ull ^ n, w;
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    memcpy(&w, c + i, 8);
-    h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
-    h ^= h >> 29;
-  }
-  w = 0;
-  for (size_t j = 0; i < n; i++, j++) w |= (uint64_t)c[i] << (8 * j);
-  h = (h ^ w) * 0x94D049BB133111EBull;
-  return h ^ (h >> 31);
-}
 
 /* The decoded bytes of key k into buf (scratch of VG_LIMIT_STRING_BYTES+1). */
 static const char *key_bytes(struct vg_jscan *s, const struct kent *k, char **buf, size_t *n) {
@@ -165,7 +151,7 @@ static int key_add(struct vg_jscan *s, uint32_t obj, const struct vg_jval *v) {
   struct kent n = {0, obj, k->gen, v->off, v->len, v->escaped};
   size_t nl;
   const char *nb = key_bytes(s, &n, &k->a, &nl);
-  n.h = key_hash(nb, nl);
+  n.h = vg_hash64(nb, nl);
   struct klevel *L = &k->lv[s->depth];
   if (L->obj != obj) { /* the first key of this object */
     L->obj = obj;
