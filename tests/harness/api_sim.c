@@ -43,6 +43,13 @@ void vigild_creds(const struct harness_vigild *d, struct creds *c) {
   free(p);
 }
 
+void admin_open(struct client *c, const struct harness_vigild *d) {
+  struct creds cr;
+  vigild_creds(d, &cr);
+  client_open(c, d);
+  auth(c, cr.oid, cr.api_key, "admin");
+}
+
 void client_open(struct client *c, const struct harness_vigild *d) {
   char *ca = harness_vigild_ca_path(d);
   struct vg_ws_opts o = {.host = "localhost", .port = d->api_port, .subprotocol = "vigil-api.v1",

@@ -29,6 +29,9 @@ void vigild_creds(const struct harness_vigild *d, struct creds *c);
  * restarted on the same data dir and ports. */
 void make_org(struct harness_vigild *d, const char *name, struct creds *out);
 void client_open(struct client *c, const struct harness_vigild *d);
+/* client_open, then session.auth as the default organisation's admin (the
+ * credentials d wrote). */
+void admin_open(struct client *c, const struct harness_vigild *d);
 void client_close(struct client *c);
 /* Next message (new reference) or NULL after timeout_ms. */
 json_t *recv_json(struct client *c, int timeout_ms);

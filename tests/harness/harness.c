@@ -223,3 +223,12 @@ int harness_vigild_creds(const struct harness_vigild *d, struct vg_creds *cr) {
   free(cp);
   return r ? -1 : 0;
 }
+
+pid_t harness_fork(void) {
+  pid_t pid = fork();
+  if (pid < 0) {
+    fprintf(stderr, "fork: %s\n", strerror(errno));
+    abort();
+  }
+  return pid;
+}

@@ -39,6 +39,11 @@ int harness_free_port(void);
 /* Run argv (argv[0] a path), capture stdout+stderr into *out (caller frees),
  * wait for it; returns the exit code, or 128+signal. */
 int harness_run(char *const argv[], char **out);
+/* fork(), aborting the test on failure. Tests fork through this rather than
+ * assert on fork's result: a PASSING Check assertion in the child writes to
+ * Check's pipe under a lock and mallocs, and another thread of the test (a
+ * websocket client's) may have held either at the fork: the child hangs. */
+pid_t harness_fork(void);
 
 struct harness_vigild {
   char *data_dir;   /* temporary, removed by stop unless keep_logs */

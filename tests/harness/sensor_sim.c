@@ -143,3 +143,13 @@ void sensor_sim_cleanup(struct sensor_sim *s) {
   free(s->key_path);
   memset(s, 0, sizeof(*s));
 }
+
+int sensor_sim_up(struct sensor_sim *s, const struct harness_vigild *d, const char *host,
+                  struct vg_err *err) {
+  int r = sensor_sim_enroll(s, d, NULL, host, err);
+  if (r) return r;
+  json_t *w = sensor_sim_connect(s, d, NULL, NULL);
+  if (!w) return vg_err_fail(err, VG_EPROTO, "%s: connect: no welcome", host);
+  json_decref(w);
+  return 0;
+}

@@ -28,6 +28,10 @@ int sensor_sim_enroll(struct sensor_sim *s, const struct harness_vigild *d, cons
  * wait for welcome, returned as a new reference (NULL on failure). */
 json_t *sensor_sim_connect(struct sensor_sim *s, const struct harness_vigild *d,
                            const char *cert, const char *key);
+/* Enroll with the default installation key as host, connect and take the
+ * welcome: the sensor is online. 0, or negative with err. */
+int sensor_sim_up(struct sensor_sim *s, const struct harness_vigild *d, const char *host,
+                  struct vg_err *err);
 /* Send events [first, first+n) of a batch; each event a NEW_PROCESS at time
  * t0 + seq whose routing also claims the fields of claims (may be NULL). */
 int sensor_sim_send_batch(struct sensor_sim *s, uint64_t first, int n, const json_t *claims);

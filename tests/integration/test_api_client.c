@@ -67,10 +67,7 @@ START_TEST(t_calls_and_errors) {
   json_decref(res);
   ck_assert_ptr_null(vg_api_next_push(a, 100));
   struct sensor_sim s;
-  ck_assert_int_eq(sensor_sim_enroll(&s, &d, NULL, "push-host", &e), 0);
-  json_t *w = sensor_sim_connect(&s, &d, NULL, NULL);
-  ck_assert_ptr_nonnull(w);
-  json_decref(w);
+  ck_assert_msg(sensor_sim_up(&s, &d, "push-host", &e) == 0, "sensor: %s", e.msg);
   ck_assert_int_eq(sensor_sim_send_batch(&s, 1, 3, NULL), 0);
   for (int i = 0; i < 3; i++) {
     json_t *p = vg_api_next_push(a, 10000);

@@ -87,8 +87,7 @@ static void short_lived_case(int (*start)(struct sensor_ctx *, void **, struct v
   snprintf(mark, sizeof mark, "vigil-ebpf-%d-%ld", (int)getpid(), (long)time(NULL));
   snprintf(script, sizeof script, "/bin/true %s; exit 0", mark);
   snprintf(cmdline, sizeof cmdline, "/bin/true %s", mark);
-  pid_t sh = fork();
-  ck_assert_int_ge(sh, 0);
+  pid_t sh = harness_fork();
   if (sh == 0) {
     execl("/bin/sh", "sh", "-c", script, (char *)NULL);
     _exit(127);
@@ -144,8 +143,7 @@ START_TEST(proc_connector_fallback_reports_exec_and_exit) {
     return;
   }
   ck_assert_msg(collect_proc_start(&ctx, &st, &e) == 0, "collect_proc_start: %s", e.msg);
-  pid_t pid = fork();
-  ck_assert_int_ge(pid, 0);
+  pid_t pid = harness_fork();
   if (pid == 0) {
     execl("/bin/sleep", "sleep", "0.3", (char *)NULL);
     _exit(127);
@@ -223,8 +221,7 @@ static void tcp_case(int family, const char *loop, const char *new_type, const c
   int port = ntohs(family == AF_INET ? ((struct sockaddr_in *)&to)->sin_port
                                      : ((struct sockaddr_in6 *)&to)->sin6_port);
   char atom[VG_ATOM_HEX_LEN + 1];
-  pid_t pid = fork();
-  ck_assert_int_ge(pid, 0);
+  pid_t pid = harness_fork();
   if (pid == 0) short_conn_child(&to, len);
   collect_sink_add_pid(&sink, pid, atom);
   int a = accept(l, NULL, NULL);
@@ -278,8 +275,7 @@ START_TEST(ebpf_accepted_connection_has_the_listening_childs_pid) {
   int portp[2], holdp[2];
   ck_assert_int_eq(pipe(portp), 0);
   ck_assert_int_eq(pipe(holdp), 0);
-  pid_t child = fork();
-  ck_assert_int_ge(child, 0);
+  pid_t child = harness_fork();
   if (child == 0) {
     close(portp[0]);
     close(holdp[1]);

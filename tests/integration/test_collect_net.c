@@ -67,8 +67,7 @@ static void child_query(void) {
 static pid_t spawn(void (*fn)(int), int arg, char atom[VG_ATOM_HEX_LEN + 1]) {
   int p[2];
   ck_assert_int_eq(pipe(p), 0);
-  pid_t pid = fork();
-  ck_assert_int_ge(pid, 0);
+  pid_t pid = harness_fork();
   if (pid == 0) {
     char c;
     close(p[1]);

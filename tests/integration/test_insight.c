@@ -115,8 +115,7 @@ START_TEST(t_insight) {
   const char *sid = s.id.sid;
 
   struct client c;
-  client_open(&c, &d);
-  auth(&c, a.oid, a.api_key, "admin");
+  admin_open(&c, &d);
   char *vkey = make_key(&c, "viewer");
   client_close(&c);
   client_open(&c, &d);

@@ -129,8 +129,7 @@ START_TEST(t_search) {
   send_host(&db, DB_XYZ, "psql -c select");
 
   struct client c;
-  client_open(&c, &d);
-  auth(&c, a.oid, a.api_key, "admin");
+  admin_open(&c, &d);
   json_decref(result_of(&c, "sensors.tags.add", json_pack("{s:s, s:s}", "sid", db.id.sid, "tag", "vip")));
   char *vkey = make_key(&c, "viewer");
   client_close(&c);

@@ -379,8 +379,7 @@ START_TEST(t_outputs_end_to_end) {
   client_close(&cb);
   client_close(&cv);
   ck_assert_int_eq(harness_vigild_restart(&d, NULL), 0);
-  client_open(&ca, &d);
-  auth(&ca, a.oid, a.api_key, "admin");
+  admin_open(&ca, &d);
   l = result_of(&ca, "outputs.list", NULL);
   ck_assert_int_eq(json_array_size(json_object_get(l, "outputs")), 9);
   ck_assert_ptr_null(find_output(l, "dead"));
@@ -432,18 +431,12 @@ START_TEST(t_outputs_webhook_https) {
   ck_assert_int_eq(http_stand_in_start(&srv, crt, key, hook_handle, &hs), 0);
 
   struct harness_vigild d;
-  struct creds a;
   ck_assert_int_eq(harness_vigild_start(&d, NULL), 0);
-  vigild_creds(&d, &a);
   struct sensor_sim s;
   struct vg_err e;
-  ck_assert_msg(sensor_sim_enroll(&s, &d, NULL, "a-host", &e) == 0, "enroll: %s", e.msg);
-  json_t *w = sensor_sim_connect(&s, &d, NULL, NULL);
-  ck_assert_ptr_nonnull(w);
-  json_decref(w);
+  ck_assert_msg(sensor_sim_up(&s, &d, "a-host", &e) == 0, "sensor: %s", e.msg);
   struct client ca;
-  client_open(&ca, &d);
-  auth(&ca, a.oid, a.api_key, "admin");
+  admin_open(&ca, &d);
 
   char url[128], plain[128];
   snprintf(url, sizeof(url), "https://127.0.0.1:%d/tls-hook", srv.port);

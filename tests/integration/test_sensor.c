@@ -112,15 +112,6 @@ static void sensor_cleanup(struct sensor_proc *s, bool failed) {
   free(s->log);
 }
 
-static void api_up(struct client *c, const struct harness_vigild *d) {
-  struct creds cr;
-  char *p = vg_xasprintf("%s/credentials.yaml", d->data_dir);
-  read_creds(p, &cr);
-  free(p);
-  client_open(c, d);
-  auth(c, cr.oid, cr.api_key, "admin");
-}
-
 static json_t *sensor_rec(struct client *c, const char *sid) {
   return result_of(c, "sensors.get", json_pack("{s:s}", "sid", sid));
 }
@@ -245,7 +236,7 @@ START_TEST(t_process_tree_and_tasks) {
   struct sensor_proc s;
   sensor_enroll(&s, &d);
   struct client c;
-  api_up(&c, &d);
+  admin_open(&c, &d);
   sensor_start(&s, NULL);
   wait_online(&c, s.sid);
   json_t *sr = result_of(&c, "stream.subscribe",
@@ -496,7 +487,7 @@ START_TEST(t_outage_kill9_in_order) {
   struct sensor_proc s;
   sensor_enroll(&s, &d);
   struct client c;
-  api_up(&c, &d);
+  admin_open(&c, &d);
   sensor_start(&s, NULL);
   wait_online(&c, s.sid);
   char tag[64];
@@ -511,7 +502,7 @@ START_TEST(t_outage_kill9_in_order) {
   msleep(500);
   run_markers(tag, 30, 40);
   ck_assert_int_eq(harness_vigild_restart(&d, NULL), 0); /* backend back */
-  api_up(&c, &d);
+  admin_open(&c, &d);
   wait_online(&c, s.sid);
   run_markers(tag, 40, 50); /* and live again */
   fence(&c, s.sid, tag);
@@ -542,7 +533,7 @@ START_TEST(t_spool_full_counts_drops) {
   struct sensor_proc s;
   sensor_enroll(&s, &d);
   struct client c;
-  api_up(&c, &d);
+  admin_open(&c, &d);
   sensor_start(&s, "1"); /* 1 MiB spool */
   wait_online(&c, s.sid);
   client_close(&c);
@@ -557,7 +548,7 @@ START_TEST(t_spool_full_counts_drops) {
   run_markers(tag, 0, 5); /* the newest survive */
   msleep(500);
   ck_assert_int_eq(harness_vigild_restart(&d, NULL), 0);
-  api_up(&c, &d);
+  admin_open(&c, &d);
   wait_online(&c, s.sid);
   fence(&c, s.sid, tag);
   client_close(&c);
@@ -620,7 +611,7 @@ START_TEST(t_clone_reenrolls) {
   json_decref(id);
   free(idp);
   struct client c;
-  api_up(&c, &d);
+  admin_open(&c, &d);
   sensor_start(&a, NULL);
   sensor_start(&b, NULL); /* two sensors, two state dirs, one host */
   wait_online(&c, a.sid);

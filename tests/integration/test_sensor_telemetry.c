@@ -156,8 +156,7 @@ static void sensor_enroll(struct sensor_proc *s, const struct harness_vigild *d,
 static void sensor_start(struct sensor_proc *s, const char *collectors, const char *netns) {
   char *bin = harness_binary_path("sensor/vigil-sensor");
   char *nspath = netns ? vg_xasprintf("/run/netns/%s", netns) : NULL;
-  pid_t pid = fork();
-  ck_assert_int_ge(pid, 0);
+  pid_t pid = harness_fork();
   if (pid == 0) {
     if (nspath) {
       int fd = open(nspath, O_RDONLY | O_CLOEXEC);
@@ -205,15 +204,6 @@ static void sensor_cleanup(struct sensor_proc *s) {
 }
 
 /* ---- vigild's API */
-
-static void api_up(struct client *c, const struct harness_vigild *d) {
-  struct creds cr;
-  char *p = vg_xasprintf("%s/credentials.yaml", d->data_dir);
-  read_creds(p, &cr);
-  free(p);
-  client_open(c, d);
-  auth(c, cr.oid, cr.api_key, "admin");
-}
 
 static bool is_online(struct client *c, const char *sid) {
   json_t *r = result_of(c, "sensors.get", json_pack("{s:s}", "sid", sid));
@@ -382,8 +372,7 @@ static int child_main(int argc, char **argv) {
  * is not NULL (the caller closes hold[1] to release it). */
 static pid_t spawn_child(const char *a, const char *b, const char *c, int hold[2]) {
   if (hold) ck_assert_int_eq(pipe(hold), 0);
-  pid_t pid = fork();
-  ck_assert_int_ge(pid, 0);
+  pid_t pid = harness_fork();
   if (pid == 0) {
     if (hold) {
       dup2(hold[0], 0);
@@ -414,7 +403,7 @@ static void lo_setup(void) {
   sensor_enroll(&lo_s, &lo_d, "localhost");
   sensor_start(&lo_s, "proc,file,dns,net", NULL);
   struct client c;
-  api_up(&c, &lo_d);
+  admin_open(&c, &lo_d);
   wait_online(&c, &lo_s, WAIT_MS);
   /* only what the tests read: the file collector sees the whole machine */
   json_decref(result_of(&c, "sensors.events.set",
@@ -463,7 +452,7 @@ static bool match_name(const json_t *ev, const void *arg) {
 
 START_TEST(dns_query_gives_dns_request_with_its_process) {
   struct client c;
-  api_up(&c, &lo_d);
+  admin_open(&c, &lo_d);
   int64_t t0 = now_ms() - 2000;
   /* the DNS collector's filter is port 53: a spare loopback address */
   resolver_fd = socket(AF_INET, SOCK_DGRAM, 0);
@@ -521,7 +510,7 @@ static bool match_conn(const json_t *ev, const void *arg) {
 
 START_TEST(tcp_connection_gives_new_tcp4_connection_with_its_process) {
   struct client c;
-  api_up(&c, &lo_d);
+  admin_open(&c, &lo_d);
   int64_t t0 = now_ms() - 2000;
   int l = socket(AF_INET, SOCK_STREAM, 0);
   struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
@@ -610,7 +599,7 @@ static unsigned char *doc_cache_get(struct client *c, const char *args, const ch
 
 START_TEST(script_written_gives_new_document_and_doc_cache_get_after_delete) {
   struct client c;
-  api_up(&c, &lo_d);
+  admin_open(&c, &lo_d);
   int64_t t0 = now_ms() - 2000;
   char *d = harness_mkdtemp("telemetry-doc");
   char *dir = realpath(d, NULL);
@@ -706,7 +695,7 @@ static int file_get(struct client *c, const char *cmd, unsigned char *buf, size_
 
 START_TEST(file_get_returns_the_exact_bytes) {
   struct client c;
-  api_up(&c, &lo_d);
+  admin_open(&c, &lo_d);
   char *d = harness_mkdtemp("telemetry-file");
   char *path = vg_xasprintf("%s/random.bin", d);
   unsigned char *data = vg_xmalloc(FILE_BYTES);
@@ -749,8 +738,7 @@ END_TEST
 /* ---- os_kill_process */
 
 static pid_t start_sleep(const char *secs) {
-  pid_t pid = fork();
-  ck_assert_int_ge(pid, 0);
+  pid_t pid = harness_fork();
   if (pid == 0) {
     execl("/bin/sleep", "sleep", secs, (char *)NULL);
     _exit(127);
@@ -766,7 +754,7 @@ static void assert_killed(pid_t pid) {
 
 START_TEST(os_kill_process_kills) {
   struct client c;
-  api_up(&c, &lo_d);
+  admin_open(&c, &lo_d);
   int64_t t0 = now_ms() - 2000;
   /* by pid */
   pid_t a = start_sleep("60");
@@ -977,8 +965,7 @@ static void ns_teardown(void) {
  * PROBE_MS, 1 if not. */
 static int probe(const char *ip, int port) {
   char *nspath = vg_xasprintf("/run/netns/%s", ns.name);
-  pid_t pid = fork();
-  ck_assert_int_ge(pid, 0);
+  pid_t pid = harness_fork();
   if (pid == 0) {
     int nfd = open(nspath, O_RDONLY | O_CLOEXEC);
     if (nfd < 0 || setns(nfd, CLONE_NEWNET) != 0) _exit(3);
@@ -1019,7 +1006,7 @@ static void round_trip(struct client *c, const char *when) {
 
 START_TEST(segregate_blocks_other_traffic_keeps_backend_rejoin_restores) {
   struct client c;
-  api_up(&c, &ns_d);
+  admin_open(&c, &ns_d);
   wait_online(&c, &ns_s, WAIT_MS);
   char *before = ruleset();
   ck_assert_msg(strstr(before, "vigil_e2e_host") != NULL, "%s", before);
@@ -1086,8 +1073,7 @@ END_TEST
 static pid_t start_reader(const char *word, int *hold) {
   int p[2];
   ck_assert_int_eq(pipe(p), 0);
-  pid_t pid = fork();
-  ck_assert_int_ge(pid, 0);
+  pid_t pid = harness_fork();
   if (pid == 0) {
     dup2(p[0], 0);
     close(p[0]);
@@ -1102,7 +1088,7 @@ static pid_t start_reader(const char *word, int *hold) {
 
 START_TEST(rule_with_a_kill_task_kills_a_real_process) {
   struct client c;
-  api_up(&c, &lo_d);
+  admin_open(&c, &lo_d);
   wait_online(&c, &lo_s, WAIT_MS);
   char word[64];
   snprintf(word, sizeof word, "vigil-kill-%d", (int)getpid());
@@ -1143,8 +1129,7 @@ END_TEST
 /* A TCP connection from inside the namespace to ip:port, held ms. */
 static void hold_connection(const char *ip, int port, int ms) {
   char *nspath = vg_xasprintf("/run/netns/%s", ns.name);
-  pid_t pid = fork();
-  ck_assert_int_ge(pid, 0);
+  pid_t pid = harness_fork();
   if (pid == 0) {
     int nfd = open(nspath, O_RDONLY | O_CLOEXEC);
     if (nfd < 0 || setns(nfd, CLONE_NEWNET) != 0) _exit(3);
@@ -1175,7 +1160,7 @@ static bool wait_isolation(bool on, int ms) {
 
 START_TEST(rule_isolates_and_the_isolation_returns_after_a_sensor_restart) {
   struct client c;
-  api_up(&c, &ns_d);
+  admin_open(&c, &ns_d);
   wait_online(&c, &ns_s, WAIT_MS);
   ck_assert(!isolation_table());
   /* a connection to a port nobody else uses triggers the rule */

@@ -162,17 +162,11 @@ START_TEST(t_vt_end_to_end) {
                         "--set", "virustotal.rate_per_minute=120", NULL};
   struct harness_vigild d;
   ck_assert_int_eq(harness_vigild_start(&d, args), 0);
-  struct creds a;
-  vigild_creds(&d, &a);
   struct sensor_sim s;
   struct vg_err e;
-  ck_assert_msg(sensor_sim_enroll(&s, &d, NULL, "vt-host", &e) == 0, "enroll: %s", e.msg);
-  json_t *w = sensor_sim_connect(&s, &d, NULL, NULL);
-  ck_assert_ptr_nonnull(w);
-  json_decref(w);
+  ck_assert_msg(sensor_sim_up(&s, &d, "vt-host", &e) == 0, "sensor: %s", e.msg);
   struct client ca;
-  client_open(&ca, &d);
-  auth(&ca, a.oid, a.api_key, "admin");
+  admin_open(&ca, &d);
   json_decref(result_of(&ca, "rules.set", json_pack("{s:s, s:s}", "name", "vt", "yaml", vt_rule)));
   json_t *sub = result_of(&ca, "detections.subscribe", NULL);
   int64_t sub_id = json_integer_value(json_object_get(sub, "sub"));
@@ -275,11 +269,8 @@ END_TEST
 START_TEST(t_vt_not_configured) {
   struct harness_vigild d;
   ck_assert_int_eq(harness_vigild_start(&d, NULL), 0);
-  struct creds a;
-  vigild_creds(&d, &a);
   struct client ca;
-  client_open(&ca, &d);
-  auth(&ca, a.oid, a.api_key, "admin");
+  admin_open(&ca, &d);
   EXPECT(&ca, "vt.lookup", json_pack("{s:s}", "hash", hashes[MAL]), "EUNSUPPORTED");
   ck_assert_int_eq(test_matches(&ca, MAL), 0);
   client_close(&ca);
