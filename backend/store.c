@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "backend/store_children.h"
 #include "backend/store_int.h"
 #include "backend/store_keys.h"
 #include "backend/store_objects.h"
@@ -269,6 +270,7 @@ void store_close(struct store *s) {
   if (s->wb) rocksdb_writebatch_destroy(s->wb);
   store_seq_free(s->seq);
   store_objects_agg_free(s->objagg);
+  store_children_agg_free(s->childagg);
   pthread_rwlock_destroy(&s->lock);
   pthread_mutex_destroy(&s->write_mu);
   free(s->path);

@@ -2,10 +2,13 @@
  * organisation scans, atom lookups, children, counts. */
 #include "backend/store_events.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "backend/store_children.h"
 #include "backend/store_int.h"
 #include "backend/store_keys.h"
+#include "shared/alloc.h"
 #include "shared/limits.h"
 
 enum { ROW_NEXT = 0, ROW_STOP = 1 };
@@ -45,7 +48,9 @@ static int deliver(struct store *s, rocksdb_column_family_handle_t *cf, const ui
 typedef int (*row_fn)(struct store *s, rocksdb_column_family_handle_t *cf, const uint8_t *k,
                       size_t kl, const char *v, size_t vl, void *ctx, struct vg_err *err);
 
-/* Keys in [lo, hi) of every partition whose day meets [t0, t1), ascending. */
+/* Keys in [lo, hi) of every partition whose day meets [t0, t1), ascending;
+ * after each partition's keys, fn once more with k NULL (kl 0), while the
+ * partition's handle is still valid. */
 static int walk(struct store *s, int64_t t0, int64_t t1, const uint8_t *lo, size_t lolen,
                 const uint8_t *hi, size_t hilen, row_fn fn, void *ctx, struct vg_err *err) {
   int r = ROW_NEXT;
@@ -64,6 +69,7 @@ static int walk(struct store *s, int64_t t0, int64_t t1, const uint8_t *lo, size
       const char *k = rocksdb_iter_key(it, &kl), *v = rocksdb_iter_value(it, &vl);
       r = fn(s, cf, (const uint8_t *)k, kl, v, vl, ctx, err);
     }
+    if (r == ROW_NEXT) r = fn(s, cf, NULL, 0, NULL, 0, ctx, err); /* the partition's end */
     char *dberr = NULL;
     rocksdb_iter_get_error(it, &dberr);
     rocksdb_iter_destroy(it);
@@ -151,18 +157,73 @@ int64_t store_events_scan(struct store *s, const uint8_t *oid, int64_t t0, int64
   return r < 0 ? r : c.n;
 }
 
+/* Children are delivered in (time, sid, seq) order although a row holds a
+ * run of them: decoded children wait in buf until no later row can hold an
+ * earlier one — rows are in key order, so none holds a child before the
+ * current row's first time — and at the end of each partition. */
+struct child_walk {
+  struct cb_ctx c;
+  int64_t t0, t1;
+  struct child_ent {
+    int64_t time_ms;
+    uint64_t seq;
+    uint8_t sid[STORE_ID_BYTES];
+  } *buf;
+  size_t n, cap;
+  struct store_child run[STORE_CHILD_RUN_MAX];
+};
+
+static int cmp_child(const void *x, const void *y) {
+  const struct child_ent *p = x, *q = y;
+  if (p->time_ms != q->time_ms) return p->time_ms < q->time_ms ? -1 : 1;
+  int c = memcmp(p->sid, q->sid, STORE_ID_BYTES);
+  if (c) return c;
+  return p->seq < q->seq ? -1 : p->seq > q->seq;
+}
+
+/* Deliver the buffered children with time < before, in order. */
+static int child_flush(struct store *s, rocksdb_column_family_handle_t *cf, struct child_walk *w,
+                       int64_t before, struct vg_err *err) {
+  qsort(w->buf, w->n, sizeof(*w->buf), cmp_child);
+  size_t i = 0;
+  int r = ROW_NEXT;
+  for (; i < w->n && w->buf[i].time_ms < before && r == ROW_NEXT; i++) {
+    uint8_t suffix[STORE_KEY_SUFFIX_LEN];
+    store_keys_suffix(suffix, w->buf[i].sid, w->buf[i].time_ms, w->buf[i].seq);
+    int d = deliver(s, cf, w->c.oid, suffix, w->c.cb, w->c.ctx, err);
+    if (d < 0) return d;
+    w->c.n += d > 0;
+    if (d == 2) r = ROW_STOP;
+  }
+  memmove(w->buf, w->buf + i, (w->n - i) * sizeof(*w->buf));
+  w->n -= i;
+  return r;
+}
+
 static int row_child(struct store *s, rocksdb_column_family_handle_t *cf, const uint8_t *k,
                      size_t kl, const char *v, size_t vl, void *ctx, struct vg_err *err) {
-  (void)v, (void)vl;
-  struct cb_ctx *c = ctx;
+  struct child_walk *w = ctx;
+  if (!k) return child_flush(s, cf, w, INT64_MAX, err); /* the partition's end */
   if (kl != STORE_KEY_CHILD_LEN) return ROW_NEXT;
-  uint8_t suffix[STORE_KEY_SUFFIX_LEN];
-  store_keys_suffix(suffix, k + 41, (int64_t)store_keys_get_be64(k + 33),
-                    store_keys_get_be64(k + 57));
-  int r = deliver(s, cf, c->oid, suffix, c->cb, c->ctx, err);
+  size_t m;
+  int r = store_children_decode(k, kl, (const uint8_t *)v, vl, w->run, &m, err);
   if (r < 0) return r;
-  c->n += r > 0;
-  return r == 2 ? ROW_STOP : ROW_NEXT;
+  r = child_flush(s, cf, w, w->run[0].time_ms, err);
+  if (r != ROW_NEXT) return r;
+  if (w->n + m > w->cap) {
+    w->cap = w->n + m > 2 * w->cap ? w->n + m : 2 * w->cap;
+    w->buf = vg_xreallocarray(w->buf, w->cap, sizeof(*w->buf));
+  }
+  for (size_t i = 0; i < m; i++) {
+    if (w->run[i].time_ms < w->t0 || w->run[i].time_ms >= w->t1) continue;
+    struct child_ent *c = &w->buf[w->n++];
+    c->time_ms = w->run[i].time_ms;
+    c->seq = w->run[i].seq;
+    memcpy(c->sid, k + 41, STORE_ID_BYTES);
+  }
+  /* A flood of one parent's children within one span: deliver what is held
+   * rather than hold it all (order is then kept within each batch of them). */
+  return w->n >= STORE_CHILD_BUFFER_MAX ? child_flush(s, cf, w, INT64_MAX, err) : ROW_NEXT;
 }
 
 int64_t store_events_children(struct store *s, const uint8_t *oid, const uint8_t *atom, int64_t t0,
@@ -170,13 +231,21 @@ int64_t store_events_children(struct store *s, const uint8_t *oid, const uint8_t
   if (!oid || !atom || !cb)
     return vg_err_fail(err, VG_EINVAL, "store_events_children: bad arguments");
   if (t0 < 0) t0 = 0;
+  /* a row starting up to one span before t0 may hold children after it */
+  int64_t from = t0 > STORE_CHILD_RUN_SPAN_MS ? t0 - STORE_CHILD_RUN_SPAN_MS : 0;
   uint8_t lo[41], hi[41];
   store_keys_prefix(lo, STORE_KEY_CHILD, oid, atom);
   memcpy(hi, lo, STORE_KEY_PREFIX_LEN);
-  time_bounds(lo, hi, 33, t0, t1);
-  struct cb_ctx c = {oid, cb, ctx, 0};
-  int r = walk(s, t0, t1, lo, sizeof(lo), hi, sizeof(hi), row_child, &c, err);
-  return r < 0 ? r : c.n;
+  time_bounds(lo, hi, 33, from, t1);
+  struct child_walk *w = vg_xcalloc(1, sizeof(*w));
+  w->c = (struct cb_ctx){oid, cb, ctx, 0};
+  w->t0 = t0;
+  w->t1 = t1;
+  int r = t1 > t0 ? walk(s, from, t1, lo, sizeof(lo), hi, sizeof(hi), row_child, w, err) : 0;
+  int64_t n = w->c.n;
+  free(w->buf);
+  free(w);
+  return r < 0 ? r : n;
 }
 
 int store_events_atom(struct store *s, const uint8_t *oid, const uint8_t *atom, store_rec_cb cb,

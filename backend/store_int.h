@@ -40,6 +40,7 @@ struct store {
   rocksdb_writebatch_t *wb; /* store_write.c: reused (its buffer keeps its size); under write_mu */
   struct store_seq *seq;
   struct store_objagg *objagg; /* store_objects.c: per-batch object sums; under write_mu */
+  struct store_childagg *childagg; /* store_children.c: the batch's children; under write_mu */
 
   rocksdb_compactionfilter_t *obj_filter; /* retention of the object index */
   pthread_t obj_compactor;                 /* store_retention_run's compaction */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend/store_children.h"
 #include "backend/store_counters.h"
 #include "backend/store_int.h"
 #include "backend/store_keys.h"
@@ -176,10 +177,10 @@ static struct pending *pend_add(struct store_agg *a, rocksdb_column_family_handl
   return p;
 }
 
-/* Queue the event key and the indexes of one event. */
+/* Queue the event key and its atom index (children: store_children_add). */
 static void put_event(struct store_agg *a, rocksdb_column_family_handle_t *cf,
                       const struct store_event *e, int64_t t, const uint8_t *ek) {
-  uint8_t k[STORE_KEY_CHILD_LEN];
+  uint8_t k[STORE_KEY_ATOM_LEN];
   struct pending *p = pend_add(a, cf, ek, STORE_KEY_EVENT_LEN);
   store_keys_put_be16(p->small, e->type_id);
   p->head = true;
@@ -190,10 +191,14 @@ static void put_event(struct store_agg *a, rocksdb_column_family_handle_t *cf,
     p = pend_add(a, cf, k, STORE_KEY_ATOM_LEN);
     p->vlen = store_keys_suffix(p->small, e->sid, t, e->seq);
   }
-  if (e->has_parent) {
-    store_keys_child(k, e->oid, e->parent_atom, t, e->sid, e->seq);
-    pend_add(a, cf, k, STORE_KEY_CHILD_LEN);
-  }
+}
+
+/* A row of the child index (store_children_emit) into the pending puts. */
+static void put_child(void *ctx, rocksdb_column_family_handle_t *cf, const uint8_t *k,
+                      const uint8_t *v, size_t vl) {
+  struct pending *p = pend_add(ctx, cf, k, STORE_KEY_CHILD_LEN);
+  p->val = (const char *)v;
+  p->vlen = vl;
 }
 
 /* The index keys (A, C) in key order: they land all over the memtable, and
@@ -293,6 +298,7 @@ int store_write_events(struct store *s, const struct store_event *ev, size_t n, 
       continue;
     }
     put_event(s->agg, cf, &ev[i], t[i], sk);
+    if (ev[i].has_parent) store_children_add(&s->childagg, cf, &ev[i], t[i]);
     agg_count(s->agg, &ev[i], t[i]);
     store_objects_add(s, &ev[i], t[i]); /* the object index (store_objects.c) */
     written++;
@@ -300,6 +306,7 @@ int store_write_events(struct store *s, const struct store_event *ev, size_t n, 
   agg_emit(s, r == 0 ? b : NULL);
   store_seq_emit(s, r == 0 ? b : NULL);
   store_objects_emit(s, r == 0 ? b : NULL);
+  store_children_emit(s->childagg, r == 0 ? put_child : NULL, s->agg);
   if (r == 0) pend_emit(s->agg, b);
   if (r == 0) {
     char *dberr = NULL;

@@ -9,6 +9,7 @@
 
 #include "backend/store.h"
 #include "backend/store_audit.h"
+#include "backend/store_children.h"
 #include "backend/store_counters.h"
 #include "backend/store_events.h"
 #include "backend/store_keys.h"
@@ -111,6 +112,11 @@ static int collect(void *ctx, const struct store_rec *r) {
   g->last[r->len] = '\0';
   g->n++;
   return 0;
+}
+
+static int stop_at_10(void *ctx, const struct store_rec *r) {
+  collect(ctx, r);
+  return ((struct got *)ctx)->n == 10;
 }
 
 static void write_ok(size_t n, bool sync) {
@@ -330,6 +336,114 @@ START_TEST(t_atoms_children) {
   ck_assert_int_eq(store_events_atom(st, oid, atom, collect, g, NULL), 1);
   ck_assert_str_eq(g->last, data[2]);
   free(g);
+}
+END_TEST
+
+/* Child rows hold runs: 900 children of one parent on two sensors, over
+ * three writes whose times overlap and step back, one event twice. Every
+ * child comes back once, in (time, sid, seq) order, also for windows that
+ * start inside a run; the index has far fewer rows than children. */
+static int64_t child_t[MAXEV];
+static uint8_t child_s[MAXEV];
+static int nchild;
+
+static void child(int i, int s, int64_t t, uint64_t q) {
+  mk(i, 1, s, t, q, 2);
+  evs[i].has_parent = true;
+  id(evs[i].parent_atom, 700);
+  child_t[nchild] = t;
+  child_s[nchild++] = (uint8_t)s;
+}
+
+static void expect_window(int64_t t0, int64_t t1) {
+  uint8_t oid[16], atom[16];
+  id(oid, 1);
+  id(atom, 700);
+  struct got *g = calloc(1, sizeof(*g));
+  int want = 0;
+  for (int i = 0; i < nchild; i++) want += child_t[i] >= t0 && child_t[i] < t1;
+  ck_assert_int_eq(store_events_children(st, oid, atom, t0, t1, collect, g, NULL), want);
+  ck_assert_int_eq(g->n, want);
+  for (int i = 0; i < g->n; i++) {
+    ck_assert(g->t[i] >= t0 && g->t[i] < t1);
+    if (i) /* seqs are distinct across the two sensors here */
+      ck_assert(g->t[i] > g->t[i - 1] || (g->t[i] == g->t[i - 1] && g->q[i] != g->q[i - 1]));
+  }
+  free(g);
+}
+
+START_TEST(t_children_runs) {
+  int64_t base = NOW0 - 3600000;
+  nchild = 0;
+  int n = 0;
+  for (int i = 0; i < 600; i++) /* sensor 1: 120 s, 5 per second */
+    child(n++, 1, base + i * 200 - (i % 7 == 3 ? 450 : 0), (uint64_t)(10 + i));
+  for (int i = 0; i < 100; i++) child(n++, 2, base + i * 700, (uint64_t)(5000 + i));
+  mk(n, 1, 1, base + 400, 12, 2); /* seq 12 again, in the same write */
+  evs[n].has_parent = true;
+  id(evs[n].parent_atom, 700);
+  n++;
+  write_ok((size_t)n, false);
+  n = 0; /* sensor 1 again, overlapping the first write's times */
+  for (int i = 0; i < 200; i++) child(n++, 1, base + 30000 + i * 300, (uint64_t)(1000 + i));
+  write_ok((size_t)n, false);
+  expect_window(0, INT64_MAX);
+  expect_window(base + 45000, base + 70000); /* starts inside runs */
+  expect_window(base + 119000, base + 200000);
+  expect_window(base + 200, base + 201);
+  /* rows: far fewer than the 900 children */
+  int rows = 0;
+  rocksdb_readoptions_t *ro = rocksdb_readoptions_create();
+  rocksdb_iterator_t *it = rocksdb_create_iterator_cf(st->db, ro, st->parts[0].cf);
+  for (rocksdb_iter_seek(it, "C", 1); rocksdb_iter_valid(it); rocksdb_iter_next(it)) {
+    size_t kl;
+    const char *k = rocksdb_iter_key(it, &kl);
+    if (k[0] != 'C') break;
+    rows++;
+  }
+  rocksdb_iter_destroy(it);
+  rocksdb_readoptions_destroy(ro);
+  ck_assert_int_gt(rows, 0);
+  ck_assert_int_le(rows, 12);
+  /* a stop from the callback stops the walk: the first page only */
+  uint8_t oid[16], atom[16];
+  id(oid, 1);
+  id(atom, 700);
+  struct got *g = calloc(1, sizeof(*g));
+  ck_assert_int_eq(store_events_children(st, oid, atom, 0, INT64_MAX, stop_at_10, g, NULL), 10);
+  free(g);
+}
+END_TEST
+
+/* Malformed child rows are refused with the reason. */
+START_TEST(t_children_decode_errors) {
+  uint8_t k[STORE_KEY_CHILD_LEN], oid[16], atom[16];
+  id(oid, 1);
+  id(atom, 2);
+  store_keys_child(k, oid, atom, NOW0, oid, 5);
+  static struct store_child run[STORE_CHILD_RUN_MAX];
+  size_t n;
+  struct vg_err e = {0};
+  const uint8_t ok[] = {0x05, 0x02, 0x00, 0x01};
+  ck_assert_int_eq(store_children_decode(k, sizeof(k), ok, sizeof(ok), run, &n, &e), 0);
+  ck_assert_uint_eq(n, 3);
+  ck_assert_int_eq(run[1].time_ms, NOW0 + 5);
+  ck_assert_uint_eq(run[1].seq, 6);
+  ck_assert_uint_eq(run[2].seq, 5); /* zigzag 1: one back */
+  ck_assert_int_eq(store_children_decode(k, 64, ok, sizeof(ok), run, &n, &e), -VG_EPARSE);
+  ck_assert_ptr_nonnull(strstr(e.msg, "key of 64 bytes"));
+  const uint8_t trunc[] = {0x05, 0x82};
+  ck_assert_int_eq(store_children_decode(k, sizeof(k), trunc, sizeof(trunc), run, &n, &e),
+                   -VG_EPARSE);
+  ck_assert_ptr_nonnull(strstr(e.msg, "varint"));
+  const uint8_t far[] = {0xe1, 0xd4, 0x03, 0x02}; /* 60001 ms */
+  ck_assert_int_eq(store_children_decode(k, sizeof(k), far, sizeof(far), run, &n, &e), -VG_EPARSE);
+  ck_assert_ptr_nonnull(strstr(e.msg, "span"));
+  uint8_t many[2 * STORE_CHILD_RUN_MAX];
+  memset(many, 0, sizeof(many));
+  ck_assert_int_eq(store_children_decode(k, sizeof(k), many, sizeof(many), run, &n, &e),
+                   -VG_EPARSE);
+  ck_assert_ptr_nonnull(strstr(e.msg, "more than"));
 }
 END_TEST
 
@@ -667,6 +781,8 @@ static Suite *store_suite(void) {
   tcase_add_test(tc, t_type_filter);
   tcase_add_test(tc, t_org_scan);
   tcase_add_test(tc, t_atoms_children);
+  tcase_add_test(tc, t_children_runs);
+  tcase_add_test(tc, t_children_decode_errors);
   tcase_add_test(tc, t_counters);
   tcase_add_test(tc, t_retention);
   tcase_add_test(tc, t_objects_retention);
