@@ -299,7 +299,7 @@ static int prep_event(void *ctx, size_t i, const char *data, const struct vg_eve
   se->has_parent = (rt->present & VG_RT_PARENT) && vg_atom_parse(rt->parent_atom, se->parent_atom) == 0;
   se->data = (const char *)(uintptr_t)off; /* offset now; a pointer once enc stops growing */
   se->len = enc->len - off;
-  ingest_objects_extract(data + sp->ev_off, sp->ev_len, se); /* the object index */
+  ingest_objects_from_span(data, sp, se); /* the object index */
   return 0;
 }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "backend/store_objects.h"
+#include "shared/event_scan.h"
 #include "shared/json_scan.h"
 #include "shared/limits.h"
 
@@ -96,5 +97,20 @@ void ingest_objects_extract(const char *p, size_t n, struct store_event *se) {
     i = skip_ws(p, i, n);
     if (i >= n || p[i] != ',') return;
     i++;
+  }
+}
+
+void ingest_objects_from_span(const char *data, const struct vg_event_span *sp,
+                              struct store_event *se) {
+  if (sp->str_more) {
+    ingest_objects_extract(data + sp->ev_off, sp->ev_len, se);
+    return;
+  }
+  se->nobjs = 0;
+  for (size_t m = 0; m < sp->nstr; m++) {
+    const struct vg_jval *k = &sp->str[m].key, *v = &sp->str[m].val;
+    for (size_t j = 0; j < sizeof(keys) / sizeof(keys[0]); j++)
+      if (k->len == keys[j].len && memcmp(data + k->off, keys[j].key, k->len) == 0)
+        add(se, keys[j].type, data, v->off, v->len, v->escaped);
   }
 }

@@ -14,4 +14,11 @@
  * se->objs (nested values, empty strings and non-strings are not indexed). */
 void ingest_objects_extract(const char *ev, size_t len, struct store_event *se);
 
+/* The same from the payload's string members the ingest scan noted
+ * (sp->str, offsets into data); walks the payload only if it had more of
+ * them than a span holds. */
+struct vg_event_span;
+void ingest_objects_from_span(const char *data, const struct vg_event_span *sp,
+                              struct store_event *se);
+
 #endif

@@ -43,6 +43,33 @@ static int scan_routing(struct vg_jscan *s, const char *data, struct vg_event_sp
   return r;
 }
 
+/* The payload object at the scanner's position, validated as any value
+ * would be; its top-level string members are noted in sp->str for the
+ * backend's object index (ingest_objects.c), which then need not walk it
+ * again. The object's span goes to out. */
+static int scan_payload(struct vg_jscan *s, struct vg_event_span *sp, struct vg_jval *out) {
+  size_t start = s->i;
+  uint32_t obj;
+  int r = vg_jscan_open(s, '{', &obj);
+  if (r) return r;
+  struct vg_jval k, v;
+  while ((r = vg_jscan_next_member(s, obj, &k, &v)) == 1) {
+    if (v.type != VG_J_STRING) continue;
+    if (sp->nstr == VG_EVENT_SPAN_STRS) {
+      sp->str_more = true;
+      continue;
+    }
+    sp->str[sp->nstr].key = k;
+    sp->str[sp->nstr++].val = v;
+  }
+  if (r < 0) return r;
+  out->type = VG_J_OBJECT;
+  out->off = start;
+  out->len = s->i - start;
+  out->escaped = false;
+  return 0;
+}
+
 /* The envelope at the scanner's position (after whitespace). Envelope and
  * routing errors go to sub (without position) and are returned only once the
  * whole envelope scanned: a syntax error anywhere in it wins, as in the codec. */
@@ -70,6 +97,15 @@ static int scan_envelope(struct vg_jscan *s, const char *data, struct vg_event_s
       if (!sub->code) vg_err_fail(sub, VG_ETYPE, "routing: expected an object");
     } else if (key_is(data, &k, "event")) {
       have_event = true;
+      if (s->i < s->len && data[s->i] == '{') {
+        r = scan_payload(s, sp, &v);
+        if (!r) {
+          event_obj = true;
+          sp->ev_off = v.off;
+          sp->ev_len = v.len;
+        }
+        continue;
+      }
     } else if (!sub->code) {
       char name[65];
       size_t n;

@@ -144,14 +144,18 @@ static int table_add(struct vg_jscan *s, struct kent n, size_t at) {
   return 0;
 }
 
+static uint64_t key_hash(struct vg_jscan *s, const struct kent *n) {
+  size_t nl;
+  const char *nb = key_bytes(s, n, &s->keys->a, &nl);
+  return vg_hash64(nb, nl);
+}
+
 /* Record key v of object obj (at the current depth); -VG_EPARSE if the
- * object already has it. */
+ * object already has it. Up to KLEVEL_KEYS keys compare by length and
+ * bytes (no hash); the hash is taken once the object spills to the table. */
 static int key_add(struct vg_jscan *s, uint32_t obj, const struct vg_jval *v) {
   struct vg_jscan_keys *k = s->keys;
   struct kent n = {0, obj, k->gen, v->off, v->len, v->escaped};
-  size_t nl;
-  const char *nb = key_bytes(s, &n, &k->a, &nl);
-  n.h = vg_hash64(nb, nl);
   struct klevel *L = &k->lv[s->depth];
   if (L->obj != obj) { /* the first key of this object */
     L->obj = obj;
@@ -159,16 +163,23 @@ static int key_add(struct vg_jscan *s, uint32_t obj, const struct vg_jval *v) {
     L->big = false;
   }
   if (!L->big) {
-    for (uint32_t j = 0; j < L->n; j++)
-      if (L->k[j].h == n.h && same_key(s, &L->k[j], &n))
-        return vg_jscan_fail(s, VG_EPARSE, v->off, "duplicate object key");
+    for (uint32_t j = 0; j < L->n; j++) {
+      const struct kent *o = &L->k[j];
+      bool dup = o->esc || n.esc ? same_key(s, o, &n)
+                                 : o->len == n.len && memcmp(s->p + o->off, s->p + n.off, n.len) == 0;
+      if (dup) return vg_jscan_fail(s, VG_EPARSE, v->off, "duplicate object key");
+    }
     if (L->n < KLEVEL_KEYS) {
       L->k[L->n++] = n;
       return 0;
     }
     L->big = true; /* spill: the object's keys go to the table from now on */
-    for (uint32_t j = 0; j < L->n; j++) table_add(s, L->k[j], v->off);
+    for (uint32_t j = 0; j < L->n; j++) {
+      L->k[j].h = key_hash(s, &L->k[j]);
+      table_add(s, L->k[j], v->off);
+    }
   }
+  n.h = key_hash(s, &n);
   return table_add(s, n, v->off);
 }
 

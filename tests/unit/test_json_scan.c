@@ -78,6 +78,7 @@ START_TEST(t_refuses) {
     long pos;
   } bad[] = {
       {"{\"a\":1,\"a\":2}", VG_EPARSE, 7},          /* duplicate key */
+      {"{\"\\u0061\":1,\"a\":2}", VG_EPARSE, 12},  /* the same key, escaped first */
       {"{\"a\":1,\"\\u0061\":2}", VG_EPARSE, 7},    /* the same key, escaped */
       {"[1,]", VG_EPARSE, 3},
       {"[01]", VG_EPARSE, 2},
@@ -117,6 +118,12 @@ START_TEST(t_many_keys) {
   struct vg_err e;
   ck_assert_int_eq(value(buf, &e), -VG_EPARSE);
   ck_assert_int_eq(e.pos, (long)n + 1);
+  /* A key of the first 16 repeated after the object spilled to the table. */
+  n = (size_t)snprintf(buf, sizeof(buf), "{");
+  for (int i = 0; i < 20; i++) n += (size_t)snprintf(buf + n, sizeof(buf) - n, "\"k%d\":%d,", i, i);
+  snprintf(buf + n, sizeof(buf) - n, "\"k3\":0}");
+  ck_assert_int_eq(value(buf, &e), -VG_EPARSE);
+  ck_assert_int_eq(e.pos, (long)n);
   /* A second input reuses the scanner: nothing of the first remains. */
   ck_assert_int_eq(value("{\"k1\":1}", NULL), 0);
   vg_jscan_cleanup(&S);
