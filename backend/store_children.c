@@ -89,7 +89,7 @@ void store_children_emit(struct store_childagg *a, store_children_put_fn put, vo
       if (c->t - first->t > STORE_CHILD_RUN_SPAN_MS || run == STORE_CHILD_RUN_MAX) break;
       uint64_t ds = c->seq - prev->seq;                     /* zigzag of the signed delta */
       w = put_varint(w, (uint64_t)(c->t - prev->t));
-      w = put_varint(w, (ds << 1) ^ (uint64_t)((int64_t)ds >> 63));
+      w = put_varint(w, (ds << 1) ^ (0 - (ds >> 63))); /* all ones if negative */
       prev = c;
       run++;
     }

@@ -58,7 +58,8 @@ static double median(double *v, int n) {
 static double raw_cpu_rate; /* events per CPU second of the last raw_puts */
 
 /* Raw baseline: the same event bytes, 1000 puts per WriteBatch, WAL on, no
- * sync, zstd — what RocksDB does with no gateway, parsing or indexing. */
+ * sync, zstd, perf counters off as in vigild — what RocksDB does with no
+ * gateway, parsing or indexing. */
 static double raw_puts(const char *dir, char **evs, size_t *lens, size_t n) {
   rocksdb_options_t *o = rocksdb_options_create();
   rocksdb_options_set_create_if_missing(o, 1);
@@ -71,6 +72,7 @@ static double raw_puts(const char *dir, char **evs, size_t *lens, size_t n) {
     exit(1);
   }
   rocksdb_writeoptions_t *wo = rocksdb_writeoptions_create();
+  rocksdb_set_perf_level(rocksdb_disable); /* as vigild's writer (store_write.c) */
   double t = now_s(), c0 = procstat_cpu_s(getpid());
   for (size_t i = 0; i < n;) {
     rocksdb_writebatch_t *wb = rocksdb_writebatch_create();
