@@ -184,6 +184,7 @@ static int cmp_child(const void *x, const void *y) {
 /* Deliver the buffered children with time < before, in order. */
 static int child_flush(struct store *s, rocksdb_column_family_handle_t *cf, struct child_walk *w,
                        int64_t before, struct vg_err *err) {
+  if (!w->n) return ROW_NEXT; /* buf may still be NULL */
   qsort(w->buf, w->n, sizeof(*w->buf), cmp_child);
   size_t i = 0;
   int r = ROW_NEXT;
