@@ -608,13 +608,19 @@ static void *ingest_main(void *arg) {
   return NULL;
 }
 
+/* Stop one stage's thread: its flag set under its mutex, then joined; it
+ * finishes what it was given first. */
+static void stage_stop(pthread_mutex_t *mu, pthread_cond_t *cv, bool *stop, pthread_t t) {
+  pthread_mutex_lock(mu);
+  *stop = true;
+  pthread_cond_broadcast(cv);
+  pthread_mutex_unlock(mu);
+  pthread_join(t, NULL);
+}
+
 static void prep_stop(struct ingest *in) {
   if (!in->prep_started) return;
-  pthread_mutex_lock(&in->pmu);
-  in->pstop = true;
-  pthread_cond_broadcast(&in->pcv);
-  pthread_mutex_unlock(&in->pmu);
-  pthread_join(in->pthr, NULL);
+  stage_stop(&in->pmu, &in->pcv, &in->pstop, in->pthr);
   in->prep_started = false;
 }
 
@@ -718,21 +724,9 @@ static void *hook_main(void *arg) {
   return NULL;
 }
 
-static void hooks_stop(struct ingest *in) {
-  pthread_mutex_lock(&in->hmu);
-  in->hstop = true;
-  pthread_cond_broadcast(&in->hcv);
-  pthread_mutex_unlock(&in->hmu);
-  pthread_join(in->hthread, NULL); /* runs hooks on what was stored */
-}
-
-static void writer_stop(struct ingest *in) {
-  pthread_mutex_lock(&in->wmu);
-  in->wstop = true;
-  pthread_cond_broadcast(&in->wcv);
-  pthread_mutex_unlock(&in->wmu);
-  pthread_join(in->wthread, NULL); /* writes what was handed over */
-}
+/* The writer writes what was handed over; the hooks run on what was stored. */
+static void writer_stop(struct ingest *in) { stage_stop(&in->wmu, &in->wcv, &in->wstop, in->wthread); }
+static void hooks_stop(struct ingest *in) { stage_stop(&in->hmu, &in->hcv, &in->hstop, in->hthread); }
 
 int ingest_start(struct ingest *in) {
   if (pthread_create(&in->hthread, NULL, hook_main, in)) return -VG_EINTERNAL;
@@ -754,11 +748,7 @@ int ingest_start(struct ingest *in) {
 void ingest_free(struct ingest *in) {
   if (!in) return;
   if (in->started) { /* in stage order: each finishes what it was given */
-    pthread_mutex_lock(&in->mu);
-    in->stop = true;
-    pthread_cond_broadcast(&in->cv);
-    pthread_mutex_unlock(&in->mu);
-    pthread_join(in->thread, NULL); /* prepares what was queued */
+    stage_stop(&in->mu, &in->cv, &in->stop, in->thread); /* prepares what was queued */
     prep_stop(in);
     writer_stop(in);
     hooks_stop(in);

@@ -1,8 +1,9 @@
 /* ingest_objects.h — the objects of an event for the object index
  * (store_objects.h): the string values of the top-level keys DOMAIN_NAME,
  * IP_ADDRESS, HASH, FILE_PATH and USER_NAME of the event payload, hashed as
- * the index keys them. One pass over bytes the ingest scanner has already
- * validated (no tree, no allocation). */
+ * the index keys them. Ingest reads them from the members its scan noted
+ * (ingest_objects_from_span); a payload with more string members than a
+ * span holds is walked again with the scanner (ingest_objects_extract). */
 #ifndef VIGILD_INGEST_OBJECTS_H
 #define VIGILD_INGEST_OBJECTS_H
 
@@ -10,8 +11,8 @@
 
 #include "backend/store.h"
 
-/* ev[0..len) is the event payload object, valid JSON. Sets se->nobjs and
- * se->objs (nested values, empty strings and non-strings are not indexed). */
+/* ev[0..len) is the event payload object. Sets se->nobjs and se->objs
+ * (nested values, empty strings and non-strings are not indexed). */
 void ingest_objects_extract(const char *ev, size_t len, struct store_event *se);
 
 /* The same from the payload's string members the ingest scan noted

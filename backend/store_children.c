@@ -16,6 +16,8 @@ struct centry {
   uint64_t seq;
 };
 
+#define CHILD_BYTES_MAX 20 /* a child in a value: two varints of at most 10 bytes */
+
 struct store_childagg {
   struct centry *e;
   size_t n, cap;
@@ -72,8 +74,8 @@ void store_children_emit(struct store_childagg *a, store_children_put_fn put, vo
     return;
   }
   qsort(a->e, a->n, sizeof(*a->e), cmp_centry);
-  if (a->capval < a->n * 20) { /* never moves while rows point into it */
-    a->capval = a->n * 20;
+  if (a->capval < a->n * CHILD_BYTES_MAX) { /* never moves while rows point into it */
+    a->capval = a->n * CHILD_BYTES_MAX;
     free(a->val);
     a->val = vg_xmalloc(a->capval);
   }
