@@ -534,6 +534,7 @@ static void write_group(struct ingest *in, struct pgroup *g) {
   free(evs);
   pthread_mutex_lock(&in->mu);
   in->st.write_cpu_ns += dt;
+  in->st.groups++;
   complete_all(in, pa->ok, refused, &err);
   complete_all(in, pb->ok, refused, &err);
   if (refused >= 0) {
@@ -755,8 +756,10 @@ void ingest_free(struct ingest *in) {
     struct ingest_stats st;
     ingest_stats(in, &st);
     if (st.events)
-      vg_info(COMP, "%" PRIu64 " events stored; CPU per event: prepare %.2f us, store write %.2f us",
-              st.events, (double)st.prep_cpu_ns / 1e3 / (double)st.events,
+      vg_info(COMP,
+              "%" PRIu64 " events stored in %" PRIu64 " writes; CPU per event: prepare %.2f us, "
+              "store write %.2f us",
+              st.events, st.groups, (double)st.prep_cpu_ns / 1e3 / (double)st.events,
               (double)st.write_cpu_ns / 1e3 / (double)st.events);
   }
   for (struct batch *b = in->head, *next; b; b = next) {

@@ -75,6 +75,7 @@ void ingest_drain(struct ingest *in, ingest_done_fn done, void *ctx);
 struct ingest_stats {
   uint64_t batches, events, rejected_batches, refused_events;
   uint64_t queue_full; /* times a submit met a full queue */
+  uint64_t groups;     /* store writes (group commits) */
   /* CPU time of the two stages (thread CPU clocks): preparing (both prep
    * threads) and the store writes (the writer; WAL, memtables). */
   uint64_t prep_cpu_ns, write_cpu_ns;

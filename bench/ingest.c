@@ -272,7 +272,8 @@ int main(int argc, char **argv) {
     free(th);
     harness_vigild_stop(&d);
     char *log = harness_read_file(d.log_path, NULL); /* vigild's own split of its CPU */
-    const char *cpu = log ? strstr(log, "events stored; CPU per event") : NULL;
+    const char *cpu = log ? strstr(log, " events stored in ") : NULL;
+    while (cpu && cpu > log && cpu[-1] >= '0' && cpu[-1] <= '9') cpu--; /* the count */
     if (cpu) printf("run %d: vigild: %.*s\n", run + 1, (int)strcspn(cpu, "\n"), cpu);
     free(log);
     char *db = vg_xasprintf("%s/db", d.data_dir);
