@@ -15,6 +15,7 @@
 #include "shared/log.h"
 
 #define MIB ((size_t)1 << 20)
+#define STORE_LEVELS 7 /* RocksDB's num_levels, left at its default */
 
 static const char *const fixed_cfs[] = {"default", "counters", "meta", "audit", "objects"};
 #define N_FIXED (sizeof(fixed_cfs) / sizeof(fixed_cfs[0]))
@@ -82,6 +83,20 @@ static void set_table(rocksdb_options_t *opt, const struct store_opts *o, rocksd
   rocksdb_block_based_options_destroy(t);
 }
 
+/* Flushes write L0 without compression; the levels below use top. An L0
+ * file lives until the next compaction (seconds during ingest), which reads
+ * it back and writes it compressed anyway: compressing it at flush was 5 %
+ * of vigild's CPU in bench_ingest (lz4 in the flush thread), for bytes
+ * that are gone moments later (docs/storage.md, "Compression"). With
+ * dynamic level bytes, entry i > 0 is the i-th level from L0's target down;
+ * the bottommost level's own setting overrides the last. */
+static void l0_plain(rocksdb_options_t *opt, int top) {
+  int levels[STORE_LEVELS];
+  levels[0] = rocksdb_no_compression;
+  for (int i = 1; i < STORE_LEVELS; i++) levels[i] = top;
+  rocksdb_options_set_compression_per_level(opt, levels, STORE_LEVELS);
+}
+
 static void set_compression(rocksdb_options_t *opt, enum store_compression c) {
   int top = rocksdb_zstd_compression, bottom = rocksdb_zstd_compression;
   switch (c) {
@@ -99,6 +114,7 @@ static void set_compression(rocksdb_options_t *opt, enum store_compression c) {
       break;
   }
   rocksdb_options_set_compression(opt, top);
+  l0_plain(opt, top);
   rocksdb_options_set_bottommost_compression(opt, bottom);
   if (c == STORE_COMPRESSION_ZSTD_DICT || c == STORE_COMPRESSION_DEFAULT) {
     /* Most bytes end in the bottommost level (dynamic level bytes): give it
@@ -136,6 +152,7 @@ static void build_options(struct store *s, const struct store_opts *o) {
   set_table(s->obj_opts, o, s->cache);
   /* Object rows are mostly hashes, days and sids: zstd where they settle. */
   rocksdb_options_set_compression(s->obj_opts, rocksdb_lz4_compression);
+  l0_plain(s->obj_opts, rocksdb_lz4_compression);
   rocksdb_options_set_bottommost_compression(s->obj_opts, rocksdb_zstd_compression);
   rocksdb_options_set_merge_operator(s->obj_opts, store_objects_merge_operator());
   s->obj_filter = store_objects_filter(s);
