@@ -149,9 +149,13 @@ START_TEST(t_big_messages) {
   struct vg_ws_opts o = opts(ws_test_server_port(s));
   struct vg_ws_client *c = client(&o);
   ck_assert_int_eq(vg_ws_client_wait_open(c, 5000), 0);
-  /* 4 MiB both ways (echo), then the maximum, 8 MiB, echoed. */
-  size_t sizes[] = {4u << 20, VG_LIMIT_MSG_BYTES};
-  for (int k = 0; k < 2; k++) {
+  /* Every length encoding and mask phase of the client's own framing
+   * (7-bit, 16-bit, 64-bit lengths; tails of 1..7 bytes after the 8-byte
+   * masking; a last fragment of one byte), then 4 MiB both ways (echo),
+   * then the maximum, 8 MiB, echoed. */
+  size_t sizes[] = {1, 7, 125, 126, 127, 65535, 65536, 65537, 2 * 65536 + 3, 4u << 20,
+                    VG_LIMIT_MSG_BYTES};
+  for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
     char *big = pattern(sizes[k]);
     ck_assert_int_eq(vg_ws_client_send(c, big, sizes[k]), 0);
     char *m = NULL;
