@@ -130,8 +130,7 @@ static void build_options(struct store *s, const struct store_opts *o) {
   size_t wb = or_default(o->write_buffer_bytes, 64 * MIB);
   s->cache = rocksdb_cache_create_lru(or_default(o->block_cache_bytes, 128 * MIB));
   s->db_opts = base_options(o, wb);
-  /* One writer thread: no concurrent memtable inserts (the object index's
-   * hash memtable could not take them). */
+  /* One writer thread: no concurrent memtable inserts. */
   rocksdb_options_set_allow_concurrent_memtable_write(s->db_opts, 0);
   s->ev_opts = base_options(o, wb);
   set_table(s->ev_opts, o, s->cache);
@@ -140,15 +139,12 @@ static void build_options(struct store *s, const struct store_opts *o) {
   set_table(s->cnt_opts, o, s->cache);
   rocksdb_options_set_compression(s->cnt_opts, rocksdb_lz4_compression);
   rocksdb_options_set_merge_operator(s->cnt_opts, store_counters_merge_operator());
-  size_t obj_wb = wb / 4, buckets = obj_wb / STORE_OBJECT_BYTES_PER_BUCKET;
-  s->obj_opts = base_options(o, obj_wb);
-  /* Object rows land all over the key space (the value's hash leads): the
-   * memtable hashes the row's object (oid | type | hash, the prefix every
-   * read stays in) to a small skiplist of its days and sensors, instead of
-   * searching one big skiplist per insert (docs/storage.md). */
+  s->obj_opts = base_options(o, wb / 4);
+  /* Object rows arrive as sorted files (store_objects_fold.c), not through
+   * the memtable. Every read stays inside one object (oid | type | hash):
+   * the files' bloom filters hold that prefix. */
   rocksdb_options_set_prefix_extractor(s->obj_opts,
                                        rocksdb_slicetransform_create_fixed_prefix(STORE_OBJECT_PREFIX_LEN));
-  rocksdb_options_set_hash_skip_list_rep(s->obj_opts, buckets < 1024 ? 1024 : buckets, 4, 4);
   set_table(s->obj_opts, o, s->cache);
   /* Object rows are mostly hashes, days and sids: zstd where they settle. */
   rocksdb_options_set_compression(s->obj_opts, rocksdb_lz4_compression);
@@ -249,7 +245,7 @@ struct store *store_open(const struct store_opts *o, struct vg_err *err) {
   pthread_mutex_init(&s->write_mu, NULL);
   mkdir(o->path, 0700);
   build_options(s, o);
-  if (open_db(s, err) < 0) {
+  if (open_db(s, err) < 0 || store_objfold_open(s, err) < 0) {
     store_close(s);
     return NULL;
   }
@@ -265,6 +261,7 @@ struct store *store_open(const struct store_opts *o, struct vg_err *err) {
 
 void store_close(struct store *s) {
   if (!s) return;
+  store_objfold_close(s); /* folds what is pending: a clean stop leaves nothing to redo */
   if (s->obj_compacting) { /* stop the retention compaction, then wait for it */
     rocksdb_disable_manual_compaction(s->db);
     pthread_join(s->obj_compactor, NULL);
@@ -372,7 +369,7 @@ static int flush_cf(struct store *s, rocksdb_column_family_handle_t *cf, bool co
 }
 
 int store_flush(struct store *s, bool compact, struct vg_err *err) {
-  int r = 0;
+  int r = store_objects_fold(s, err);
   pthread_rwlock_rdlock(&s->lock);
   for (size_t i = 0; r == 0 && i < s->nparts; i++) r = flush_cf(s, s->parts[i].cf, compact, err);
   pthread_rwlock_unlock(&s->lock);

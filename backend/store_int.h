@@ -40,6 +40,7 @@ struct store {
   rocksdb_writebatch_t *wb; /* store_write.c: reused (its buffer keeps its size); under write_mu */
   struct store_seq *seq;
   struct store_objagg *objagg; /* store_objects.c: per-batch object sums; under write_mu */
+  struct store_objfold *objfold; /* store_objects_fold.c: pending sums, the fold thread */
   struct store_childagg *childagg; /* store_children.c: the batch's children; under write_mu */
 
   rocksdb_compactionfilter_t *obj_filter; /* retention of the object index */
@@ -103,5 +104,26 @@ rocksdb_compactionfilter_t *store_objects_filter(struct store *s);
 void store_objects_add(struct store *s, const struct store_event *e, int64_t t);
 void store_objects_emit(struct store *s, rocksdb_writebatch_t *b);
 void store_objects_agg_free(struct store_objagg *a);
+/* acc (a 24-byte value) folded with the value v: counts add, first min, last max. */
+void store_objects_value_fold(char *acc, const char *v);
+
+/* Pending object sums (store_objects_fold.c). open loads what a stop left
+ * pending and starts the fold thread; close stops it and folds the rest. */
+int store_objfold_open(struct store *s, struct vg_err *err);
+void store_objfold_close(struct store *s);
+/* Writer, under write_mu: put the batch's sorted rows (n × STORE_OBJECT_ROW_LEN,
+ * owned from here on) into b as a pending group; then, after the write,
+ * commit lists it for reads and the fold (written) or drops it. */
+void store_objfold_stage(struct store *s, rocksdb_writebatch_t *b, uint8_t *rows, size_t n);
+void store_objfold_commit(struct store *s, bool written);
+/* Reads: between view(s, true) and view(s, false) no fold moves rows from
+ * pending to the family, so an iterator made there and pending rows taken
+ * there agree. pending copies the rows whose 29-byte day key is in
+ * [lo, hi) (unsorted across groups; caller frees *out) and returns their count. */
+void store_objfold_view(struct store *s, bool begin);
+/* Tests: while held, only an explicit store_objects_fold folds (not the
+ * thread, not close), so a test can stop with sums pending. */
+void store_objfold_hold(struct store *s, bool hold);
+size_t store_objfold_pending(struct store *s, const uint8_t *lo, const uint8_t *hi, uint8_t **out);
 
 #endif

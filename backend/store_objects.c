@@ -74,6 +74,13 @@ static void stat_put(char *v, const struct stat3 *s) {
   put_le64(v + 16, (uint64_t)s->last);
 }
 
+void store_objects_value_fold(char *acc, const char *v) {
+  struct stat3 a, b;
+  if (!stat_get(acc, STORE_OBJECT_VALUE_LEN, &a) || !stat_get(v, STORE_OBJECT_VALUE_LEN, &b)) return;
+  stat_fold(&a, &b);
+  stat_put(acc, &a);
+}
+
 static char *merge_full(void *st, const char *key, size_t klen, const char *old, size_t olen,
                         const char *const *ops, const size_t *oplen, int nops, unsigned char *ok,
                         size_t *len) {
@@ -176,6 +183,7 @@ static int cmp_slot(const void *x, const void *y) {
   return memcmp(a->key, b->key, STORE_KEY_OBJECT_LEN);
 }
 
+/* The batch's sums, in key order, to b as one pending group. */
 void store_objects_emit(struct store *s, rocksdb_writebatch_t *b) {
   struct store_objagg *a = s->objagg;
   if (!a || !a->n) return;
@@ -187,12 +195,12 @@ void store_objects_emit(struct store *s, rocksdb_writebatch_t *b) {
         j++;
       }
     qsort(a->slots, a->n, sizeof(*a->slots), cmp_slot);
-    for (size_t i = 0; i < a->n; i++) {
-      char v[STORE_OBJECT_VALUE_LEN];
-      stat_put(v, &a->slots[i].st);
-      rocksdb_writebatch_merge_cf(b, s->cf_objects, (const char *)a->slots[i].key,
-                                  STORE_KEY_OBJECT_LEN, v, sizeof(v));
+    uint8_t *rows = vg_xreallocarray(NULL, a->n, STORE_OBJECT_ROW_LEN), *r = rows;
+    for (size_t i = 0; i < a->n; i++, r += STORE_OBJECT_ROW_LEN) {
+      memcpy(r, a->slots[i].key, STORE_KEY_OBJECT_LEN);
+      stat_put((char *)r + STORE_KEY_OBJECT_LEN, &a->slots[i].st);
     }
+    store_objfold_stage(s, b, rows, a->n); /* pending until folded (store_objects_fold.c) */
   }
   memset(a->slots, 0, a->cap * sizeof(*a->slots));
   a->n = 0;
@@ -230,6 +238,33 @@ rocksdb_compactionfilter_t *store_objects_filter(struct store *s) {
 
 /* --- reads ------------------------------------------------------------------- */
 
+static int cmp_day_row(const void *x, const void *y) {
+  return memcmp(x, y, STORE_KEY_OBJECT_LEN);
+}
+
+/* Sort the pending rows and fold equal keys; returns the rows left. */
+static size_t pending_fold(uint8_t *rows, size_t n) {
+  if (!n) return 0;
+  qsort(rows, n, STORE_OBJECT_ROW_LEN, cmp_day_row);
+  size_t out = 0;
+  for (size_t i = 0; i < n; i++) {
+    uint8_t *r = rows + i * STORE_OBJECT_ROW_LEN, *o = out ? rows + (out - 1) * STORE_OBJECT_ROW_LEN : NULL;
+    if (o && memcmp(o, r, STORE_KEY_OBJECT_LEN) == 0) {
+      store_objects_value_fold((char *)o + STORE_KEY_OBJECT_LEN, (const char *)r + STORE_KEY_OBJECT_LEN);
+      continue;
+    }
+    if (out != i) memcpy(rows + out * STORE_OBJECT_ROW_LEN, r, STORE_OBJECT_ROW_LEN);
+    out++;
+  }
+  return out;
+}
+
+static int deliver(const uint8_t *k, const struct stat3 *st, store_obj_cb cb, void *ctx) {
+  struct store_obj_row r = {(int32_t)store_keys_get_be32(k + 25), k + 29, st->n, st->first,
+                            st->last};
+  return cb(ctx, &r);
+}
+
 int64_t store_objects_get(struct store *s, const uint8_t *oid, enum store_obj_type type,
                           const char *value, size_t len, int32_t day0, int32_t day1,
                           store_obj_cb cb, void *ctx, struct vg_err *err) {
@@ -238,7 +273,7 @@ int64_t store_objects_get(struct store *s, const uint8_t *oid, enum store_obj_ty
   int32_t horizon = store_objects_horizon_day(s);
   if (day0 < horizon) day0 = horizon; /* past retention: gone, even before compaction */
   if (day1 < day0) return 0;
-  uint8_t lo[29], hi[29];
+  uint8_t lo[STORE_OBJECT_DAY_KEY_LEN], hi[STORE_OBJECT_DAY_KEY_LEN];
   memcpy(lo, oid, STORE_ID_BYTES);
   lo[16] = (uint8_t)type;
   store_keys_put_be64(lo + 17, store_objects_hash(type, value, len));
@@ -247,20 +282,47 @@ int64_t store_objects_get(struct store *s, const uint8_t *oid, enum store_obj_ty
   store_keys_put_be32(hi + 25, (uint32_t)day1 + 1);
   rocksdb_readoptions_t *ro = rocksdb_readoptions_create();
   rocksdb_readoptions_set_iterate_upper_bound(ro, (const char *)hi, sizeof(hi));
+  /* The family and the pending sums as of one moment (store_objfold_view). */
+  store_objfold_view(s, true);
   rocksdb_iterator_t *it = rocksdb_create_iterator_cf(s->db, ro, s->cf_objects);
+  uint8_t *pend = NULL;
+  size_t np = store_objfold_pending(s, lo, hi, &pend);
+  store_objfold_view(s, false);
+  np = pending_fold(pend, np);
   int64_t n = 0;
-  for (rocksdb_iter_seek(it, (const char *)lo, sizeof(lo)); rocksdb_iter_valid(it);
+  size_t pi = 0;
+  bool stop = false;
+  for (rocksdb_iter_seek(it, (const char *)lo, sizeof(lo)); !stop && rocksdb_iter_valid(it);
        rocksdb_iter_next(it)) {
     size_t kl, vl;
     const uint8_t *k = (const uint8_t *)rocksdb_iter_key(it, &kl);
     const char *v = rocksdb_iter_value(it, &vl);
-    struct stat3 st;
+    struct stat3 st, ps;
     if (kl != STORE_KEY_OBJECT_LEN || !stat_get(v, vl, &st)) continue;
-    struct store_obj_row r = {(int32_t)store_keys_get_be32(k + 25), k + 29, st.n, st.first,
-                              st.last};
+    for (; !stop && pi < np; pi++) { /* pending rows before this one */
+      const uint8_t *p = pend + pi * STORE_OBJECT_ROW_LEN;
+      int c = memcmp(p, k, STORE_KEY_OBJECT_LEN);
+      if (c > 0) break;
+      stat_get((const char *)p + STORE_KEY_OBJECT_LEN, STORE_OBJECT_VALUE_LEN, &ps);
+      if (c == 0) {
+        stat_fold(&st, &ps);
+        continue;
+      }
+      n++;
+      stop = deliver(p, &ps, cb, ctx) != 0;
+    }
+    if (stop) break;
     n++;
-    if (cb(ctx, &r)) break;
+    stop = deliver(k, &st, cb, ctx) != 0;
   }
+  for (; !stop && pi < np; pi++) { /* pending rows after the last stored one */
+    const uint8_t *p = pend + pi * STORE_OBJECT_ROW_LEN;
+    struct stat3 ps;
+    stat_get((const char *)p + STORE_KEY_OBJECT_LEN, STORE_OBJECT_VALUE_LEN, &ps);
+    n++;
+    stop = deliver(p, &ps, cb, ctx) != 0;
+  }
+  free(pend);
   char *dberr = NULL;
   rocksdb_iter_get_error(it, &dberr);
   rocksdb_iter_destroy(it);

@@ -4,9 +4,11 @@
  * Column family `objects`, key oid(16) | type(1) | value hash(8, BE) |
  * day(4, BE) | sid(16) → count(8) | first ms(8) | last ms(8), little-endian,
  * combined by the merge operator `vigil.objstat` (add, min, max). Ingest
- * extracts the objects of each event (store_event.objs) and the write path
- * adds them in the same WriteBatch as the events, aggregated per batch: one
- * merge per distinct (object, day, sensor) of the batch. Values are hashed
+ * extracts the objects of each event (store_event.objs); the write path sums
+ * them per batch (one row per distinct object, day and sensor) and keeps
+ * the sums pending, durable in the same WriteBatch as the events, until a
+ * fold ingests them into the family as a sorted file (store_objects_fold.c).
+ * Reads see the family and the pending sums together. Values are hashed
  * after normalisation (store_objects_hash), never stored: a read names the
  * value it looks for. */
 #ifndef VIGILD_STORE_OBJECTS_H
@@ -16,10 +18,9 @@
 
 #define STORE_KEY_OBJECT_LEN 45
 #define STORE_OBJECT_PREFIX_LEN 25 /* oid | type | hash: one object, what a read scans */
-/* Hash memtable buckets: one per this many bytes of memtable (a row is
- * about 100 bytes there), so the bucket heads are 3 % of it. */
-#define STORE_OBJECT_BYTES_PER_BUCKET 256
 #define STORE_OBJECT_VALUE_LEN 24
+#define STORE_OBJECT_DAY_KEY_LEN 29 /* oid | type | hash | day */
+#define STORE_OBJECT_ROW_LEN (STORE_KEY_OBJECT_LEN + STORE_OBJECT_VALUE_LEN) /* a pending row */
 
 /* The hash of value (len bytes) as the index keys it: domains and hashes
  * compare without case (lower-cased; a domain's trailing '.' dropped),
@@ -41,6 +42,10 @@ typedef int (*store_obj_cb)(void *ctx, const struct store_obj_row *r);
 int64_t store_objects_get(struct store *s, const uint8_t *oid, enum store_obj_type type,
                           const char *value, size_t len, int32_t day0, int32_t day1,
                           store_obj_cb cb, void *ctx, struct vg_err *err);
+
+/* Fold the pending sums into the family now (the fold thread does this
+ * once a second). 0 or -VG_EDB; on failure they stay pending. */
+int store_objects_fold(struct store *s, struct vg_err *err);
 
 /* The first day the index still answers for: the day of now − retention.
  * Rows of earlier days are hidden from reads and dropped by compaction

@@ -326,6 +326,7 @@ int store_write_events(struct store *s, const struct store_event *ev, size_t n, 
     if (dberr) r = store_db_fail(err, dberr, "write events");
   }
   pthread_rwlock_unlock(&s->lock);
+  store_objfold_commit(s, r == 0); /* the object sums, pending until folded */
   rocksdb_writebatch_clear(b);
   if (r == 0) {
     atomic_fetch_add(&s->events_written, written);

@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "backend/store_render.h"
+#include "shared/alloc.h"
 #include "shared/atom.h"
 #include "shared/buf.h"
 #include "backend/store_int.h"
@@ -512,13 +513,147 @@ static void obj_rows(int32_t *days) {
                    0);
 }
 
+/* Object rows in the family (not the fold's watermark row). */
 static size_t obj_keys_on_disk(void) {
   size_t n = 0;
   rocksdb_iterator_t *it = rocksdb_create_iterator_cf(st->db, st->ro, st->cf_objects);
-  for (rocksdb_iter_seek_to_first(it); rocksdb_iter_valid(it); rocksdb_iter_next(it)) n++;
+  for (rocksdb_iter_seek_to_first(it); rocksdb_iter_valid(it); rocksdb_iter_next(it)) {
+    size_t kl;
+    rocksdb_iter_key(it, &kl);
+    n += kl == STORE_KEY_OBJECT_LEN;
+  }
   rocksdb_iter_destroy(it);
   return n;
 }
+
+/* Pending groups in the default family ('P' rows). */
+static size_t pending_rows_on_disk(void) {
+  size_t n = 0;
+  rocksdb_iterator_t *it = rocksdb_create_iterator_cf(st->db, st->ro, st->cf_default);
+  for (rocksdb_iter_seek(it, "P", 1); rocksdb_iter_valid(it); rocksdb_iter_next(it)) {
+    size_t kl;
+    const char *k = rocksdb_iter_key(it, &kl);
+    if (k[0] != 'P') break;
+    n++;
+  }
+  rocksdb_iter_destroy(it);
+  return n;
+}
+
+struct obj_sum {
+  int rows;
+  uint64_t count;
+  int64_t first, last;
+};
+static int obj_sum_cb(void *ctx, const struct store_obj_row *r) {
+  struct obj_sum *a = ctx;
+  a->rows++;
+  a->count += r->count;
+  if (a->rows == 1 || r->first_ms < a->first) a->first = r->first_ms;
+  if (a->rows == 1 || r->last_ms > a->last) a->last = r->last_ms;
+  return 0;
+}
+static struct obj_sum obj_sum(const char *domain) {
+  uint8_t oid[16];
+  id(oid, 1);
+  struct obj_sum a = {0, 0, 0, 0};
+  ck_assert_int_ge(store_objects_get(st, oid, STORE_OBJ_DOMAIN, domain, strlen(domain), 0,
+                                     INT32_MAX, obj_sum_cb, &a, NULL),
+                   0);
+  return a;
+}
+
+/* n events of sensor s from seq q, each naming the domain "evil.example"
+ * (and every other one "b.example"), one ms apart from t. */
+static void write_objs(int s, uint64_t q, int n, int64_t t) {
+  for (int i = 0; i < n; i++) {
+    struct store_event *e = mk(i, 1, s, t + i, q + (uint64_t)i, 1);
+    e->nobjs = 1 + (i % 2);
+    e->objs[0].type = STORE_OBJ_DOMAIN;
+    e->objs[0].hash = store_objects_hash(STORE_OBJ_DOMAIN, "evil.example", 12);
+    e->objs[1].type = STORE_OBJ_DOMAIN;
+    e->objs[1].hash = store_objects_hash(STORE_OBJ_DOMAIN, "b.example", 9);
+  }
+  write_ok((size_t)n, false);
+}
+
+static void reopen(void) {
+  store_close(st);
+  st = open_store(30 * 86400);
+}
+
+/* The object sums stay pending until a fold ingests them; reads see pending
+ * and folded sums together, exactly once, across folds and reopens. */
+START_TEST(t_objects_fold) {
+  store_objfold_hold(st, true);
+  write_objs(1, 1, 10, NOW0 - 5000); /* two sensors, three writes, one row each */
+  write_objs(2, 1, 4, NOW0 - 9000);
+  write_objs(1, 11, 6, NOW0 - 1000);
+  struct obj_sum a = obj_sum("evil.example");
+  ck_assert_int_eq(a.rows, 2); /* (day, sensor 1), (day, sensor 2) */
+  ck_assert_uint_eq(a.count, 20);
+  ck_assert_int_eq(a.first, NOW0 - 9000);
+  ck_assert_int_eq(a.last, NOW0 - 1000 + 5);
+  ck_assert_uint_eq(obj_sum("b.example").count, 10);
+  ck_assert_uint_eq(obj_keys_on_disk(), 0);
+  ck_assert_uint_eq(pending_rows_on_disk(), 3);
+
+  ck_assert_int_eq(store_objects_fold(st, NULL), 0);
+  ck_assert_uint_eq(pending_rows_on_disk(), 0);
+  ck_assert_uint_eq(obj_keys_on_disk(), 4);
+  struct obj_sum b = obj_sum("evil.example");
+  ck_assert_int_eq(b.rows, a.rows);
+  ck_assert_uint_eq(b.count, a.count);
+  ck_assert_int_eq(b.first, a.first);
+  ck_assert_int_eq(b.last, a.last);
+
+  write_objs(2, 5, 2, NOW0 - 100); /* pending on top of folded: one row sums both */
+  b = obj_sum("evil.example");
+  ck_assert_int_eq(b.rows, 2);
+  ck_assert_uint_eq(b.count, 22);
+  ck_assert_int_eq(b.last, NOW0 - 100 + 1);
+  ck_assert_int_eq(store_objects_fold(st, NULL), 0);
+  ck_assert_int_eq(store_objects_fold(st, NULL), 0); /* nothing pending: no-op */
+  ck_assert_uint_eq(obj_sum("evil.example").count, 22);
+
+  /* Stopped with sums pending (held: close does not fold): loaded again. */
+  write_objs(1, 17, 3, NOW0 - 50);
+  reopen();
+  store_objfold_hold(st, true);
+  ck_assert_uint_eq(pending_rows_on_disk(), 1);
+  ck_assert_uint_eq(obj_sum("evil.example").count, 25);
+  ck_assert_uint_eq(obj_sum("b.example").count, 12);
+
+  /* Stopped after an ingest but before its pending rows were deleted: the
+   * watermark says they are in the family already, so they count once. */
+  size_t vl = 0;
+  char *dberr = NULL, key[9] = {'P'};
+  rocksdb_iterator_t *it = rocksdb_create_iterator_cf(st->db, st->ro, st->cf_default);
+  rocksdb_iter_seek(it, "P", 1);
+  ck_assert(rocksdb_iter_valid(it));
+  size_t kl;
+  memcpy(key, rocksdb_iter_key(it, &kl), sizeof(key));
+  char *val = vg_xmalloc(4096);
+  const char *v = rocksdb_iter_value(it, &vl);
+  ck_assert_uint_le(vl, 4096);
+  memcpy(val, v, vl);
+  rocksdb_iter_destroy(it);
+  ck_assert_int_eq(store_objects_fold(st, NULL), 0);
+  rocksdb_put_cf(st->db, st->wo, st->cf_default, key, sizeof(key), val, vl, &dberr);
+  ck_assert_ptr_null(dberr);
+  free(val);
+  reopen();
+  ck_assert_uint_eq(pending_rows_on_disk(), 0);
+  ck_assert_uint_eq(obj_sum("evil.example").count, 25);
+
+  /* A clean close folds: nothing pending after it. */
+  write_objs(3, 1, 2, NOW0 - 10);
+  reopen();
+  ck_assert_uint_eq(pending_rows_on_disk(), 0);
+  ck_assert_uint_eq(obj_sum("evil.example").count, 27);
+  ck_assert_int_eq(obj_sum("evil.example").rows, 3);
+}
+END_TEST
 
 /* The object index follows retention: past-horizon days vanish from reads at
  * once and from disk after the compaction the retention run starts. */
@@ -786,6 +921,7 @@ static Suite *store_suite(void) {
   tcase_add_test(tc, t_counters);
   tcase_add_test(tc, t_retention);
   tcase_add_test(tc, t_objects_retention);
+  tcase_add_test(tc, t_objects_fold);
   tcase_add_test(tc, t_refused_and_future);
   tcase_add_test(tc, t_meta_audit);
   tcase_add_test(tc, t_reopen);
