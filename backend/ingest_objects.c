@@ -33,13 +33,39 @@ static void add(struct store_event *se, enum store_obj_type t, const char *p, si
   se->objs[se->nobjs++].type = (uint8_t)t;
 }
 
-/* One payload member: indexed if its key is one of keys[] and its value a string. */
+static bool key_is(const char *p, const struct vg_jval *k, const char *quoted, size_t len) {
+  return k->len == len && memcmp(p + k->off, quoted, len) == 0;
+}
+
+static void member(struct store_event *se, const char *p, const struct vg_jval *k,
+                   const struct vg_jval *v);
+
+/* A connection's endpoint (SOURCE or DESTINATION of NEW_TCP4_CONNECTION and
+ * the like: {"IP_ADDRESS": ..., "PORT": ...}): its IP address is indexed. */
+static void endpoint(struct store_event *se, const char *p, const struct vg_jval *v) {
+  struct vg_jscan s;
+  vg_jscan_init(&s);
+  vg_jscan_reset(&s, p + v->off, v->len, VG_LIMIT_JSON_DEPTH, NULL);
+  uint32_t obj;
+  struct vg_jval k, x;
+  if (vg_jscan_open(&s, '{', &obj) == 0)
+    while (vg_jscan_next_member(&s, obj, &k, &x) == 1)
+      if (x.type == VG_J_STRING && key_is(p + v->off, &k, "\"IP_ADDRESS\"", 12))
+        add(se, STORE_OBJ_IP, p + v->off, x.off, x.len, x.escaped);
+  vg_jscan_cleanup(&s);
+}
+
+/* One payload member: indexed if its key is one of keys[] and its value a
+ * string; an object under SOURCE or DESTINATION is an endpoint. */
 static void member(struct store_event *se, const char *p, const struct vg_jval *k,
                    const struct vg_jval *v) {
+  if (v->type == VG_J_OBJECT) {
+    if (key_is(p, k, "\"SOURCE\"", 8) || key_is(p, k, "\"DESTINATION\"", 13)) endpoint(se, p, v);
+    return;
+  }
   if (v->type != VG_J_STRING) return;
   for (size_t j = 0; j < sizeof(keys) / sizeof(keys[0]); j++)
-    if (k->len == keys[j].len && memcmp(p + k->off, keys[j].key, k->len) == 0)
-      add(se, keys[j].type, p, v->off, v->len, v->escaped);
+    if (key_is(p, k, keys[j].key, keys[j].len)) add(se, keys[j].type, p, v->off, v->len, v->escaped);
 }
 
 void ingest_objects_extract(const char *p, size_t n, struct store_event *se) {

@@ -44,9 +44,9 @@ static int scan_routing(struct vg_jscan *s, const char *data, struct vg_event_sp
 }
 
 /* The payload object at the scanner's position, validated as any value
- * would be; its top-level string members are noted in sp->str for the
- * backend's object index (ingest_objects.c), which then need not walk it
- * again. The object's span goes to out. */
+ * would be; its top-level string and object members are noted in sp->str
+ * for the backend's object index (ingest_objects.c), which then need not
+ * walk it again. The object's span goes to out. */
 static int scan_payload(struct vg_jscan *s, struct vg_event_span *sp, struct vg_jval *out) {
   size_t start = s->i;
   uint32_t obj;
@@ -54,7 +54,7 @@ static int scan_payload(struct vg_jscan *s, struct vg_event_span *sp, struct vg_
   if (r) return r;
   struct vg_jval k, v;
   while ((r = vg_jscan_next_member(s, obj, &k, &v)) == 1) {
-    if (v.type != VG_J_STRING) continue;
+    if (v.type != VG_J_STRING && v.type != VG_J_OBJECT) continue;
     if (sp->nstr == VG_EVENT_SPAN_STRS) {
       sp->str_more = true;
       continue;

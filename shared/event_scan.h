@@ -18,20 +18,20 @@
 #include "shared/routing.h"
 
 /* Where the parts of one event are in the input. */
-#define VG_EVENT_SPAN_STRS 32 /* payload string members kept in a span */
+#define VG_EVENT_SPAN_STRS 32 /* payload string and object members kept in a span */
 
 struct vg_event_span {
   size_t off, len;       /* the envelope object */
   size_t ev_off, ev_len; /* the value of "event" */
   size_t nmem;           /* members of "routing", in input order */
-  size_t nstr;           /* the payload's top-level string members in str */
+  size_t nstr;           /* the payload's top-level string and object members in str */
   bool str_more;         /* the payload has more of them than str holds */
   struct {
     size_t off, len; /* "key": value, from the key's quote to the value's end */
     unsigned bit;    /* its VG_RT_* field, 0 for a key routing does not define */
   } mem[VG_LIMIT_ROUTING_KEYS];
   struct {
-    struct vg_jval key, val; /* key and value (a string) of one payload member */
+    struct vg_jval key, val; /* key and value (a string or an object) of one payload member */
   } str[VG_EVENT_SPAN_STRS];
 };
 

@@ -221,6 +221,21 @@ START_TEST(t_search) {
   ck_assert_int_eq(json_integer_value(json_object_get(o, "total")), 0); /* names keep case */
   json_decref(o);
   EXPECT(&c, "insight.objects", json_pack("{s:s, s:s}", "type", "colour", "value", "x"), "EINVAL");
+  /* A connection's addresses are objects too: they sit in its SOURCE and
+   * DESTINATION objects, not at the payload's top level. */
+  json_t *conn = vg_event_new("NEW_TCP4_CONNECTION", T + 300);
+  json_object_set_new(vg_event_payload(conn), "SOURCE",
+                      json_pack("{s:s, s:i}", "IP_ADDRESS", "10.0.0.5", "PORT", 40001));
+  json_object_set_new(vg_event_payload(conn), "DESTINATION",
+                      json_pack("{s:s, s:i}", "IP_ADDRESS", "203.0.113.77", "PORT", 443));
+  send_and_ack(&web, (uint64_t)(WEB_XYZ + OTHER + 2), json_pack("[o]", conn));
+  o = result_of(&c, "insight.objects", json_pack("{s:s, s:s}", "type", "ip", "value", "203.0.113.77"));
+  ck_assert_int_eq(json_integer_value(json_object_get(o, "total")), 1);
+  ck_assert_int_eq(json_integer_value(json_object_get(o, "first_seen")), T + 300);
+  json_decref(o);
+  o = result_of(&c, "insight.objects", json_pack("{s:s, s:s}", "type", "ip", "value", "10.0.0.5"));
+  ck_assert_int_eq(json_integer_value(json_object_get(o, "total")), 1);
+  json_decref(o);
 
   /* Export: NDJSON pages, every DNS event once. */
   rows = search_all(&c, "insight.export", json_pack("{s:s, s:i}", "query",

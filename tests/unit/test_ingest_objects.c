@@ -55,6 +55,22 @@ START_TEST(t_members) {
 }
 END_TEST
 
+/* A connection's endpoints: the IP addresses inside SOURCE and DESTINATION
+ * objects are indexed (a string SOURCE, or another nested object, is not). */
+START_TEST(t_endpoints) {
+  struct store_event se;
+  objects_of("{\"PROCESS_ID\":9,\"SOURCE\":{\"IP_ADDRESS\":\"10.0.3.17\",\"PORT\":40000},"
+             "\"DESTINATION\":{\"PORT\":443,\"IP_ADDRESS\":\"2001:db8::\\u0031\"},"
+             "\"STATE\":1,\"PARENT\":{\"IP_ADDRESS\":\"192.0.2.9\"}}",
+             &se);
+  ck_assert_uint_eq(se.nobjs, 2);
+  has(&se, 0, STORE_OBJ_IP, "10.0.3.17");
+  has(&se, 1, STORE_OBJ_IP, "2001:db8::1"); /* escapes decoded */
+  objects_of("{\"SOURCE\":\"net-ebpf\",\"DESTINATION\":{\"IP_ADDRESS\":7}}", &se);
+  ck_assert_uint_eq(se.nobjs, 0);
+}
+END_TEST
+
 /* More string members than a span notes: the payload is walked instead,
  * and an object past them is still found. */
 START_TEST(t_many_members) {
@@ -75,6 +91,7 @@ static Suite *ingest_objects_suite(void) {
   TCase *tc = tcase_create("core");
   tcase_add_test(tc, t_members);
   tcase_add_test(tc, t_many_members);
+  tcase_add_test(tc, t_endpoints);
   suite_add_tcase(s, tc);
   return s;
 }
