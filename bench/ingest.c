@@ -101,7 +101,7 @@ static double raw_puts(const char *dir, char **evs, size_t *lens, size_t n) {
 static double obj_p50[64], obj_max[64]; /* per run, ms */
 
 /* Object-index lookups through the API right after ingest, while the
- * objects' memtable is live (a vector memtable sorts a copy per read):
+ * latest object sums are still pending (store_objects_fold.c: reads merge them):
  * insight.objects for the mix's domains, median and worst of OBJ_LOOKUPS. */
 static void object_lookups(struct harness_vigild *d, int run) {
   static const char *const domains[] = {"api.github.com", "deb.debian.org", "registry.npmjs.org",
@@ -290,7 +290,7 @@ int main(int argc, char **argv) {
            "second: raw %.0f, vigild %.0f (%.2f)\n",
            run + 1, raw[run], e2e[run], e2e[run] / raw[run], bpe[run], raw_cpu[run], e2e_cpu[run],
            e2e_cpu[run] / raw_cpu[run]);
-    printf("run %d: insight.objects right after ingest (objects memtable live): median %.2f ms, "
+    printf("run %d: insight.objects right after ingest (the last second's sums pending): median %.2f ms, "
            "worst of %d %.2f ms\n", run + 1, obj_p50[run], OBJ_LOOKUPS, obj_max[run]);
     fflush(stdout);
   }
