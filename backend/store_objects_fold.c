@@ -77,6 +77,20 @@ static void pend_key(uint8_t *k, uint64_t g) {
   store_keys_put_be64(k + 1, g);
 }
 
+/* Delete the pending rows of groups first..last (one range tombstone). */
+static int forget(struct store *s, uint64_t first, uint64_t last, struct vg_err *err) {
+  uint8_t lo[PEND_KEY_LEN], hi[PEND_KEY_LEN];
+  pend_key(lo, first);
+  pend_key(hi, last + 1);
+  char *dberr = NULL;
+  rocksdb_writebatch_t *b = rocksdb_writebatch_create();
+  rocksdb_writebatch_delete_range_cf(b, s->cf_default, (const char *)lo, sizeof(lo),
+                                     (const char *)hi, sizeof(hi));
+  rocksdb_write(s->db, s->wo, b, &dberr);
+  rocksdb_writebatch_destroy(b);
+  return dberr ? store_db_fail(err, dberr, "object fold: delete pending rows") : 0;
+}
+
 static void group_free(struct pend_group *p) {
   if (!p) return;
   free(p->rows);
@@ -239,16 +253,7 @@ int store_objects_fold(struct store *s, struct vg_err *err) {
     next = p->next;
     group_free(p);
   }
-  /* Their pending rows: a lost delete is redone on open (≤ watermark). */
-  uint8_t lo[PEND_KEY_LEN], hi[PEND_KEY_LEN];
-  pend_key(lo, first);
-  pend_key(hi, lastg + 1);
-  rocksdb_writebatch_t *b = rocksdb_writebatch_create();
-  rocksdb_writebatch_delete_range_cf(b, s->cf_default, (const char *)lo, sizeof(lo),
-                                     (const char *)hi, sizeof(hi));
-  rocksdb_write(s->db, s->wo, b, &dberr);
-  rocksdb_writebatch_destroy(b);
-  if (dberr) r = store_db_fail(err, dberr, "object fold: forget pending");
+  r = forget(s, first, lastg, err); /* if lost, redone on open (≤ watermark) */
   f->folds++;
 out:
   pthread_mutex_unlock(&f->fold_mu);
@@ -349,17 +354,7 @@ static int recover(struct store *s, struct vg_err *err) {
   if (bad) vg_warn("store", "object index: %zu pending rows of a wrong size skipped", bad);
   if (loaded) vg_info("store", "object index: %zu pending groups to fold again", loaded);
   f->next_g = (maxg > wm ? maxg : wm) + 1;
-  if (wm) { /* folded before the last stop, their rows not yet deleted */
-    uint8_t end[PEND_KEY_LEN];
-    pend_key(end, wm + 1);
-    rocksdb_writebatch_t *b = rocksdb_writebatch_create();
-    rocksdb_writebatch_delete_range_cf(b, s->cf_default, (const char *)lo, sizeof(lo),
-                                       (const char *)end, sizeof(end));
-    rocksdb_write(s->db, s->wo, b, &dberr);
-    rocksdb_writebatch_destroy(b);
-    if (dberr) return store_db_fail(err, dberr, "object fold: forget folded");
-  }
-  return 0;
+  return wm ? forget(s, 0, wm, err) : 0; /* folded before the last stop, rows not yet deleted */
 }
 
 int store_objfold_open(struct store *s, struct vg_err *err) {
