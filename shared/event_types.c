@@ -16,23 +16,26 @@ static const struct vg_event_type type_table[] = {
 
 #define TYPE_COUNT (sizeof(type_table) / sizeof(type_table[0]))
 
-/* Pointers into type_table sorted by name, built once. */
-static const struct vg_event_type *type_by_name[TYPE_COUNT];
+/* Names → types: an open-addressing table (FNV-1a of the name), built
+ * once. Ingest looks up every event's type here: one hash and, nearly
+ * always, one strcmp (a binary search took seven). */
+#define TYPE_SLOTS 256 /* a power of two, at least twice TYPE_COUNT */
+_Static_assert(TYPE_SLOTS >= 2 * TYPE_COUNT, "type name table too small");
+static const struct vg_event_type *type_slots[TYPE_SLOTS];
 static pthread_once_t type_index_once = PTHREAD_ONCE_INIT;
 
-static int type_cmp_entries(const void *a, const void *b) {
-  const struct vg_event_type *const *x = a, *const *y = b;
-  return strcmp((*x)->name, (*y)->name);
-}
-
-static int type_cmp_key(const void *key, const void *elem) {
-  const struct vg_event_type *const *e = elem;
-  return strcmp(key, (*e)->name);
+static uint32_t name_hash(const char *name) {
+  uint32_t h = 2166136261u;
+  for (const char *c = name; *c; c++) h = (h ^ (unsigned char)*c) * 16777619u;
+  return h;
 }
 
 static void type_index_build(void) {
-  for (size_t i = 0; i < TYPE_COUNT; i++) type_by_name[i] = &type_table[i];
-  qsort(type_by_name, TYPE_COUNT, sizeof(type_by_name[0]), type_cmp_entries);
+  for (size_t i = 0; i < TYPE_COUNT; i++) {
+    uint32_t j = name_hash(type_table[i].name) & (TYPE_SLOTS - 1);
+    while (type_slots[j]) j = (j + 1) & (TYPE_SLOTS - 1);
+    type_slots[j] = &type_table[i];
+  }
 }
 
 const struct vg_event_type *vg_event_type_table(size_t *n) {
@@ -43,9 +46,10 @@ const struct vg_event_type *vg_event_type_table(size_t *n) {
 const struct vg_event_type *vg_event_type_by_name(const char *name) {
   if (!name) return NULL;
   pthread_once(&type_index_once, type_index_build);
-  const struct vg_event_type *const *hit =
-      bsearch(name, type_by_name, TYPE_COUNT, sizeof(type_by_name[0]), type_cmp_key);
-  return hit ? *hit : NULL;
+  for (uint32_t j = name_hash(name) & (TYPE_SLOTS - 1); type_slots[j];
+       j = (j + 1) & (TYPE_SLOTS - 1))
+    if (strcmp(type_slots[j]->name, name) == 0) return type_slots[j];
+  return NULL;
 }
 
 const struct vg_event_type *vg_event_type_by_id(uint32_t id) {

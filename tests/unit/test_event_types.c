@@ -91,6 +91,9 @@ END_TEST
 START_TEST(t_unregistered) {
   ck_assert_uint_eq(vg_event_type_id("NEW_THING_FROM_2030"), 0);
   ck_assert_uint_eq(vg_event_type_id("new_process"), 0);
+  ck_assert_uint_eq(vg_event_type_id("NEW_PROCES"), 0); /* a prefix */
+  ck_assert_uint_eq(vg_event_type_id("NEW_PROCESSX"), 0);
+  ck_assert_uint_eq(vg_event_type_id(""), 0);
   ck_assert_uint_eq(vg_event_type_id(NULL), 0);
   ck_assert_ptr_null(vg_event_type_by_id(0));
   ck_assert_ptr_null(vg_event_type_by_id(100000));
