@@ -36,6 +36,11 @@ struct store_agg {
   struct pending *pend;
   struct pending **order; /* pend sorted by (cf, key) */
   size_t npend, cappend;
+  /* The event keys this call added, as pend indexes + 1: built only when an
+   * event may be a resend (call_has), then kept up to date for the call. */
+  uint32_t *keyset;
+  size_t keycap; /* power of two */
+  bool keys_on;
 };
 
 static const uint8_t zero_sid[STORE_ID_BYTES];
@@ -46,6 +51,7 @@ void store_write_agg_free(struct store_agg *a) {
   free(a->used);
   free(a->pend);
   free(a->order);
+  free(a->keyset);
   free(a);
 }
 
@@ -53,6 +59,7 @@ static void agg_reserve(struct store *s, size_t events) {
   struct store_agg *a = s->agg;
   if (!a) a = s->agg = vg_xcalloc(1, sizeof(*a));
   a->npend = 0;
+  a->keys_on = false;
   if (a->cappend < events * 3) {
     a->cappend = events * 3;
     a->pend = vg_xreallocarray(a->pend, a->cappend, sizeof(*a->pend));
@@ -177,6 +184,37 @@ static struct pending *pend_add(struct store_agg *a, rocksdb_column_family_handl
   return p;
 }
 
+static void keyset_put(struct store_agg *a, size_t pi) {
+  size_t mask = a->keycap - 1, j = (size_t)vg_hash64(a->pend[pi].key, STORE_KEY_EVENT_LEN) & mask;
+  while (a->keyset[j]) j = (j + 1) & mask;
+  a->keyset[j] = (uint32_t)pi + 1;
+}
+
+/* Did this call already add the event key ek? Two copies of one batch can
+ * meet in one call (a sensor resends while the first copy still waits to be
+ * written); the store lookup cannot see the first. Only events that may be
+ * resends ask, so the set is built on the first question. */
+static bool call_has(struct store_agg *a, const uint8_t *ek) {
+  if (!a->keys_on) {
+    size_t cap = 1024;
+    while (cap < a->cappend * 2) cap *= 2;
+    if (a->keycap != cap) {
+      free(a->keyset);
+      a->keyset = vg_xcalloc(cap, sizeof(*a->keyset));
+      a->keycap = cap;
+    } else {
+      memset(a->keyset, 0, cap * sizeof(*a->keyset));
+    }
+    for (size_t i = 0; i < a->npend; i++)
+      if (a->pend[i].head) keyset_put(a, i);
+    a->keys_on = true;
+  }
+  size_t mask = a->keycap - 1, j = (size_t)vg_hash64(ek, STORE_KEY_EVENT_LEN) & mask;
+  for (; a->keyset[j]; j = (j + 1) & mask)
+    if (memcmp(a->pend[a->keyset[j] - 1].key, ek, STORE_KEY_EVENT_LEN) == 0) return true;
+  return false;
+}
+
 /* Queue the event key and its atom index (children: store_children_add). */
 static void put_event(struct store_agg *a, rocksdb_column_family_handle_t *cf,
                       const struct store_event *e, int64_t t, const uint8_t *ek) {
@@ -184,6 +222,7 @@ static void put_event(struct store_agg *a, rocksdb_column_family_handle_t *cf,
   struct pending *p = pend_add(a, cf, ek, STORE_KEY_EVENT_LEN);
   store_keys_put_be16(p->small, e->type_id);
   p->head = true;
+  if (a->keys_on) keyset_put(a, (size_t)(p - a->pend));
   p->val = e->data;
   p->vlen = e->len;
   if (e->has_this) {
@@ -304,7 +343,8 @@ int store_write_events(struct store *s, const struct store_event *ev, size_t n, 
     bool found = false, maybe = false;
     store_keys_event(sk, ev[i].oid, ev[i].sid, t[i], ev[i].seq);
     r = store_seq_maybe_stored(s, &ev[i], &maybe, err);
-    if (r == 0 && maybe) r = already_stored(s, cf, sk, &found, err);
+    if (r == 0 && maybe) found = call_has(s->agg, sk);
+    if (r == 0 && maybe && !found) r = already_stored(s, cf, sk, &found, err);
     if (r < 0 || found) {
       dup += found;
       continue;

@@ -189,6 +189,16 @@ START_TEST(t_resend_stored_once) {
   write_ok(2, false);
   ck_assert_uint_eq(count(1, 0, 0, INT64_MAX), 102);
   ck_assert_uint_eq(counter_sum(1, 1, STORE_GRAN_HOUR, 0, INT64_MAX, 5), 36);
+  /* Two copies of a batch in one call (a resend that meets its first copy
+   * in one group commit): stored and counted once. */
+  for (int i = 0; i < 20; i++)
+    mk(i, 1, 1, NOW0 - 1800000 + (i % 10) * 1000, (uint64_t)(2000 + i % 10), 5);
+  write_ok(20, false);
+  ck_assert_uint_eq(count(1, 1, 0, INT64_MAX), 46);
+  ck_assert_uint_eq(counter_sum(1, 1, STORE_GRAN_HOUR, 0, INT64_MAX, 5), 46);
+  ck_assert_int_eq(store_stats(st, &ss, NULL), 0);
+  ck_assert_uint_eq(ss.events_written, 112);
+  ck_assert_uint_eq(ss.events_duplicate, 161); /* 150 above, the seq-1000 event again, these 10 */
 }
 END_TEST
 
