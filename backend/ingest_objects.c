@@ -37,9 +37,6 @@ static bool key_is(const char *p, const struct vg_jval *k, const char *quoted, s
   return k->len == len && memcmp(p + k->off, quoted, len) == 0;
 }
 
-static void member(struct store_event *se, const char *p, const struct vg_jval *k,
-                   const struct vg_jval *v);
-
 /* A connection's endpoint (SOURCE or DESTINATION of NEW_TCP4_CONNECTION and
  * the like: {"IP_ADDRESS": ..., "PORT": ...}): its IP address is indexed. */
 static void endpoint(struct store_event *se, const char *p, const struct vg_jval *v) {

@@ -87,7 +87,7 @@ static void set_table(rocksdb_options_t *opt, const struct store_opts *o, rocksd
  * file lives until the next compaction (seconds during ingest), which reads
  * it back and writes it compressed anyway: compressing it at flush was 5 %
  * of vigild's CPU in bench_ingest (lz4 in the flush thread), for bytes
- * that are gone moments later (docs/storage.md, "Compression"). With
+ * that are gone moments later (docs/storage.md, "Column families"). With
  * dynamic level bytes, entry i > 0 is the i-th level from L0's target down;
  * the bottommost level's own setting overrides the last. */
 static void l0_plain(rocksdb_options_t *opt, int top) {

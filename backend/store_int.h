@@ -116,14 +116,15 @@ void store_objfold_close(struct store *s);
  * commit lists it for reads and the fold (written) or drops it. */
 void store_objfold_stage(struct store *s, rocksdb_writebatch_t *b, uint8_t *rows, size_t n);
 void store_objfold_commit(struct store *s, bool written);
-/* Reads: between view(s, true) and view(s, false) no fold moves rows from
- * pending to the family, so an iterator made there and pending rows taken
- * there agree. pending copies the rows whose 29-byte day key is in
- * [lo, hi) (unsorted across groups; caller frees *out) and returns their count. */
-void store_objfold_view(struct store *s, bool begin);
+/* Reads: an iterator on `objects` (made with ro) and the pending rows whose
+ * 29-byte day key is in [lo, hi), taken at one moment, so that no row is in
+ * both or in neither. The rows come sorted by key with equal keys folded
+ * (*nrows of them; caller frees *rows). */
+rocksdb_iterator_t *store_objfold_snapshot(struct store *s, const rocksdb_readoptions_t *ro,
+                                           const uint8_t *lo, const uint8_t *hi, uint8_t **rows,
+                                           size_t *nrows);
 /* Tests: while held, only an explicit store_objects_fold folds (not the
  * thread, not close), so a test can stop with sums pending. */
 void store_objfold_hold(struct store *s, bool hold);
-size_t store_objfold_pending(struct store *s, const uint8_t *lo, const uint8_t *hi, uint8_t **out);
 
 #endif

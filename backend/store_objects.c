@@ -238,27 +238,6 @@ rocksdb_compactionfilter_t *store_objects_filter(struct store *s) {
 
 /* --- reads ------------------------------------------------------------------- */
 
-static int cmp_day_row(const void *x, const void *y) {
-  return memcmp(x, y, STORE_KEY_OBJECT_LEN);
-}
-
-/* Sort the pending rows and fold equal keys; returns the rows left. */
-static size_t pending_fold(uint8_t *rows, size_t n) {
-  if (!n) return 0;
-  qsort(rows, n, STORE_OBJECT_ROW_LEN, cmp_day_row);
-  size_t out = 0;
-  for (size_t i = 0; i < n; i++) {
-    uint8_t *r = rows + i * STORE_OBJECT_ROW_LEN, *o = out ? rows + (out - 1) * STORE_OBJECT_ROW_LEN : NULL;
-    if (o && memcmp(o, r, STORE_KEY_OBJECT_LEN) == 0) {
-      store_objects_value_fold((char *)o + STORE_KEY_OBJECT_LEN, (const char *)r + STORE_KEY_OBJECT_LEN);
-      continue;
-    }
-    if (out != i) memcpy(rows + out * STORE_OBJECT_ROW_LEN, r, STORE_OBJECT_ROW_LEN);
-    out++;
-  }
-  return out;
-}
-
 static int deliver(const uint8_t *k, const struct stat3 *st, store_obj_cb cb, void *ctx) {
   struct store_obj_row r = {(int32_t)store_keys_get_be32(k + 25), k + 29, st->n, st->first,
                             st->last};
@@ -282,13 +261,9 @@ int64_t store_objects_get(struct store *s, const uint8_t *oid, enum store_obj_ty
   store_keys_put_be32(hi + 25, (uint32_t)day1 + 1);
   rocksdb_readoptions_t *ro = rocksdb_readoptions_create();
   rocksdb_readoptions_set_iterate_upper_bound(ro, (const char *)hi, sizeof(hi));
-  /* The family and the pending sums as of one moment (store_objfold_view). */
-  store_objfold_view(s, true);
-  rocksdb_iterator_t *it = rocksdb_create_iterator_cf(s->db, ro, s->cf_objects);
-  uint8_t *pend = NULL;
-  size_t np = store_objfold_pending(s, lo, hi, &pend);
-  store_objfold_view(s, false);
-  np = pending_fold(pend, np);
+  uint8_t *pend = NULL; /* the pending sums, as of the iterator's moment */
+  size_t np = 0;
+  rocksdb_iterator_t *it = store_objfold_snapshot(s, ro, lo, hi, &pend, &np);
   int64_t n = 0;
   size_t pi = 0;
   bool stop = false;

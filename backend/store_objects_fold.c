@@ -1,5 +1,5 @@
 /* store_objects_fold.c — the object index's pending sums and their fold into
- * the `objects` family (docs/storage.md, "Object index: pending and fold").
+ * the `objects` family (docs/storage.md, "The object index: pending and fold").
  *
  * Each store write adds its object sums, sorted, as one row of the default
  * family ('P' | group number → rows of key | value), in the same WriteBatch
@@ -60,7 +60,7 @@ struct store_objfold {
   bool stop;
   struct pend_group *staged; /* the current write's group (writer only, under write_mu) */
   uint64_t next_g;           /* writer only */
-  pthread_rwlock_t view;     /* read: iterator + pending taken together; write: ingest + forget */
+  pthread_rwlock_t view;     /* read: iterator + pending taken together; write: ingest + unlist */
   pthread_mutex_t fold_mu;   /* one fold at a time */
   pthread_t thread;
   bool started;
@@ -68,7 +68,6 @@ struct store_objfold {
   rocksdb_options_t *sst_opts;
   rocksdb_envoptions_t *env;
   rocksdb_ingestexternalfileoptions_t *ing;
-  uint64_t folds;
   _Atomic bool hold; /* tests: no fold but an explicit store_objects_fold */
 };
 
@@ -131,14 +130,32 @@ void store_objfold_commit(struct store *s, bool written) {
   pthread_mutex_unlock(&f->mu);
 }
 
-/* --- reads ------------------------------------------------------------------ */
+/* --- sorting and folding rows ---------------------------------------------- */
 
-void store_objfold_view(struct store *s, bool begin) {
-  if (begin)
-    pthread_rwlock_rdlock(&s->objfold->view);
-  else
-    pthread_rwlock_unlock(&s->objfold->view);
+static int cmp_row(const void *a, const void *b) {
+  return memcmp(*(const uint8_t *const *)a, *(const uint8_t *const *)b, STORE_KEY_OBJECT_LEN);
 }
+
+/* Sort the rows v[0..n) by key and call fn once per key with the values of
+ * its rows folded (counts add, first min, last max). Stops at fn's non-zero
+ * and returns it. The fold's file and the reads' pending rows both come
+ * from here. */
+typedef int (*row_fn)(void *ctx, const uint8_t *key, const char *val);
+static int sort_fold(const uint8_t **v, size_t n, row_fn fn, void *ctx) {
+  if (!n) return 0; /* v may be NULL then */
+  qsort(v, n, sizeof(*v), cmp_row);
+  int r = 0;
+  for (size_t i = 0, j; i < n && !r; i = j) {
+    char val[STORE_OBJECT_VALUE_LEN];
+    memcpy(val, v[i] + STORE_KEY_OBJECT_LEN, sizeof(val));
+    for (j = i + 1; j < n && memcmp(v[j], v[i], STORE_KEY_OBJECT_LEN) == 0; j++)
+      store_objects_value_fold(val, (const char *)v[j] + STORE_KEY_OBJECT_LEN);
+    r = fn(ctx, v[i], val);
+  }
+  return r;
+}
+
+/* --- reads ------------------------------------------------------------------ */
 
 /* First row of p whose key is ≥ the 29-byte lo. */
 static size_t lower(const struct pend_group *p, const uint8_t *lo) {
@@ -153,10 +170,28 @@ static size_t lower(const struct pend_group *p, const uint8_t *lo) {
   return a;
 }
 
-size_t store_objfold_pending(struct store *s, const uint8_t *lo, const uint8_t *hi, uint8_t **out) {
+struct rows_out {
+  uint8_t *rows;
+  size_t n;
+};
+static int copy_row(void *ctx, const uint8_t *key, const char *val) {
+  struct rows_out *o = ctx;
+  uint8_t *r = o->rows + o->n++ * STORE_OBJECT_ROW_LEN;
+  memcpy(r, key, STORE_KEY_OBJECT_LEN);
+  memcpy(r + STORE_KEY_OBJECT_LEN, val, STORE_OBJECT_VALUE_LEN);
+  return 0;
+}
+
+rocksdb_iterator_t *store_objfold_snapshot(struct store *s, const rocksdb_readoptions_t *ro,
+                                           const uint8_t *lo, const uint8_t *hi, uint8_t **rows,
+                                           size_t *nrows) {
   struct store_objfold *f = s->objfold;
-  uint8_t *rows = NULL;
+  const uint8_t **v = NULL;
   size_t n = 0, cap = 0;
+  /* No fold moves rows from pending to the family while the view is held,
+   * and none frees a listed group: the iterator and the rows agree. */
+  pthread_rwlock_rdlock(&f->view);
+  rocksdb_iterator_t *it = rocksdb_create_iterator_cf(s->db, ro, s->cf_objects);
   pthread_mutex_lock(&f->mu);
   for (const struct pend_group *p = f->head; p; p = p->next) {
     for (size_t i = lower(p, lo); i < p->n; i++) {
@@ -164,20 +199,32 @@ size_t store_objfold_pending(struct store *s, const uint8_t *lo, const uint8_t *
       if (memcmp(r, hi, STORE_OBJECT_DAY_KEY_LEN) >= 0) break;
       if (n == cap) {
         cap = cap ? cap * 2 : 16;
-        rows = vg_xreallocarray(rows, cap, STORE_OBJECT_ROW_LEN);
+        v = vg_xreallocarray(v, cap, sizeof(*v));
       }
-      memcpy(rows + n++ * STORE_OBJECT_ROW_LEN, r, STORE_OBJECT_ROW_LEN);
+      v[n++] = r;
     }
   }
   pthread_mutex_unlock(&f->mu);
-  *out = rows;
-  return n;
+  struct rows_out o = {vg_xreallocarray(NULL, n ? n : 1, STORE_OBJECT_ROW_LEN), 0};
+  sort_fold(v, n, copy_row, &o);
+  pthread_rwlock_unlock(&f->view);
+  free(v);
+  *rows = o.rows;
+  *nrows = o.n;
+  return it;
 }
 
 /* --- the fold --------------------------------------------------------------- */
 
-static int cmp_row(const void *a, const void *b) {
-  return memcmp(*(const uint8_t *const *)a, *(const uint8_t *const *)b, STORE_KEY_OBJECT_LEN);
+struct sst_out {
+  rocksdb_sstfilewriter_t *w;
+  char *dberr;
+};
+static int merge_row(void *ctx, const uint8_t *key, const char *val) {
+  struct sst_out *o = ctx;
+  rocksdb_sstfilewriter_merge(o->w, (const char *)key, STORE_KEY_OBJECT_LEN, val,
+                              STORE_OBJECT_VALUE_LEN, &o->dberr);
+  return o->dberr != NULL;
 }
 
 /* Sort the rows of the groups [head, last] into one run and write it, with
@@ -191,28 +238,18 @@ static int write_sst(struct store *s, struct pend_group *head, struct pend_group
     for (size_t i = 0; i < p->n; i++) v[n++] = p->rows + i * STORE_OBJECT_ROW_LEN;
     if (p == last) break;
   }
-  qsort(v, n, sizeof(*v), cmp_row);
-  char *dberr = NULL;
-  rocksdb_sstfilewriter_t *w = rocksdb_sstfilewriter_create(f->env, f->sst_opts);
+  struct sst_out o = {rocksdb_sstfilewriter_create(f->env, f->sst_opts), NULL};
   unlink(f->sst_path); /* a file a crash left behind */
-  rocksdb_sstfilewriter_open(w, f->sst_path, &dberr);
-  for (size_t i = 0; i < n && !dberr;) {
-    char val[STORE_OBJECT_VALUE_LEN];
-    size_t j = i + 1;
-    memcpy(val, v[i] + STORE_KEY_OBJECT_LEN, sizeof(val));
-    for (; j < n && memcmp(v[j], v[i], STORE_KEY_OBJECT_LEN) == 0; j++)
-      store_objects_value_fold(val, (const char *)v[j] + STORE_KEY_OBJECT_LEN);
-    rocksdb_sstfilewriter_merge(w, (const char *)v[i], STORE_KEY_OBJECT_LEN, val, sizeof(val),
-                                &dberr);
-    i = j;
-  }
+  rocksdb_sstfilewriter_open(o.w, f->sst_path, &o.dberr);
+  if (!o.dberr) sort_fold(v, n, merge_row, &o);
   uint8_t wm[8];
   store_keys_put_be64(wm, last->g);
-  if (!dberr) rocksdb_sstfilewriter_put(w, wm_key, WM_KEY_LEN, (const char *)wm, sizeof(wm), &dberr);
-  if (!dberr) rocksdb_sstfilewriter_finish(w, &dberr);
-  rocksdb_sstfilewriter_destroy(w);
+  if (!o.dberr)
+    rocksdb_sstfilewriter_put(o.w, wm_key, WM_KEY_LEN, (const char *)wm, sizeof(wm), &o.dberr);
+  if (!o.dberr) rocksdb_sstfilewriter_finish(o.w, &o.dberr);
+  rocksdb_sstfilewriter_destroy(o.w);
   free(v);
-  return dberr ? store_db_fail(err, dberr, "object fold: write file") : 0;
+  return o.dberr ? store_db_fail(err, o.dberr, "object fold: write file") : 0;
 }
 
 int store_objects_fold(struct store *s, struct vg_err *err) {
@@ -254,7 +291,6 @@ int store_objects_fold(struct store *s, struct vg_err *err) {
     group_free(p);
   }
   r = forget(s, first, lastg, err); /* if lost, redone on open (≤ watermark) */
-  f->folds++;
 out:
   pthread_mutex_unlock(&f->fold_mu);
   return r;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "shared/hash.h"
 #include "shared/limits.h"
 
 static const struct vg_event_type type_table[] = {
@@ -16,7 +17,7 @@ static const struct vg_event_type type_table[] = {
 
 #define TYPE_COUNT (sizeof(type_table) / sizeof(type_table[0]))
 
-/* Names → types: an open-addressing table (FNV-1a of the name), built
+/* Names → types: an open-addressing table (vg_hash64 of the name), built
  * once. Ingest looks up every event's type here: one hash and, nearly
  * always, one strcmp (a binary search took seven). */
 #define TYPE_SLOTS 256 /* a power of two, at least twice TYPE_COUNT */
@@ -24,15 +25,11 @@ _Static_assert(TYPE_SLOTS >= 2 * TYPE_COUNT, "type name table too small");
 static const struct vg_event_type *type_slots[TYPE_SLOTS];
 static pthread_once_t type_index_once = PTHREAD_ONCE_INIT;
 
-static uint32_t name_hash(const char *name) {
-  uint32_t h = 2166136261u;
-  for (const char *c = name; *c; c++) h = (h ^ (unsigned char)*c) * 16777619u;
-  return h;
-}
+static size_t name_hash(const char *name) { return (size_t)vg_hash64(name, strlen(name)); }
 
 static void type_index_build(void) {
   for (size_t i = 0; i < TYPE_COUNT; i++) {
-    uint32_t j = name_hash(type_table[i].name) & (TYPE_SLOTS - 1);
+    size_t j = name_hash(type_table[i].name) & (TYPE_SLOTS - 1);
     while (type_slots[j]) j = (j + 1) & (TYPE_SLOTS - 1);
     type_slots[j] = &type_table[i];
   }
@@ -46,7 +43,7 @@ const struct vg_event_type *vg_event_type_table(size_t *n) {
 const struct vg_event_type *vg_event_type_by_name(const char *name) {
   if (!name) return NULL;
   pthread_once(&type_index_once, type_index_build);
-  for (uint32_t j = name_hash(name) & (TYPE_SLOTS - 1); type_slots[j];
+  for (size_t j = name_hash(name) & (TYPE_SLOTS - 1); type_slots[j];
        j = (j + 1) & (TYPE_SLOTS - 1))
     if (strcmp(type_slots[j]->name, name) == 0) return type_slots[j];
   return NULL;
